@@ -1,0 +1,68 @@
+// Client and server configuration. A config is built once, then shared
+// (std::shared_ptr<const ...>) by every connection that uses it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "qtls/certs.h"
+#include "qtls/keylog.h"
+#include "qtls/provider.h"
+#include "qtls/types.h"
+
+namespace qtls {
+
+std::vector<CipherSuite> default_cipher_suites();
+std::vector<NamedGroup> default_groups();
+std::vector<SignatureScheme> default_signature_schemes();
+
+enum class Transport : std::uint8_t { tcp, quic };
+
+struct ClientConfig {
+    ProviderPtr provider;  // null means default_provider()
+    std::vector<CipherSuite> cipher_suites = default_cipher_suites();
+    std::vector<NamedGroup> groups = default_groups();
+    // Groups for which a key share goes in the first ClientHello (RFC 8446 §4.2.8).
+    std::vector<NamedGroup> key_share_groups = {NamedGroup::x25519};
+    std::vector<SignatureScheme> signature_schemes = default_signature_schemes();
+    std::vector<std::string> alpn;
+    // Required: there is no way to skip verification by leaving this empty.
+    std::shared_ptr<CertVerifier> verifier;
+    // Presented when the server asks for a certificate (RFC 8446 §4.4.2).
+    std::shared_ptr<const CertifiedKey> client_certificate;
+    std::shared_ptr<KeyLog> keylog;
+    // RFC 8446 §D.4; ignored (always off) for QUIC.
+    bool middlebox_compat = true;
+    // RFC 8449 record_size_limit to offer; 0 sends none.
+    std::uint16_t record_size_limit = 0;
+};
+
+enum class ClientAuth : std::uint8_t { none, optional, required };
+
+struct ServerConfig {
+    ProviderPtr provider;
+    std::vector<CipherSuite> cipher_suites = default_cipher_suites();  // server preference order
+    std::vector<NamedGroup> groups = default_groups();                  // server preference order
+    std::vector<SignatureScheme> signature_schemes = default_signature_schemes();
+    std::vector<std::string> alpn;  // server preference order
+    std::shared_ptr<ServerCertResolver> cert_resolver;
+    ClientAuth client_auth = ClientAuth::none;
+    std::shared_ptr<CertVerifier> client_verifier;  // required unless client_auth == none
+    std::shared_ptr<KeyLog> keylog;
+    // Send a cookie in every HelloRetryRequest (RFC 8446 §4.2.2).
+    bool hello_retry_cookie = false;
+    // Always answer with a HelloRetryRequest even when a usable share was
+    // offered, to exercise HRR (tests, interop).
+    bool force_hello_retry = false;
+    // Tell the client our supported groups in EncryptedExtensions (§4.2.7).
+    bool advertise_groups = false;
+    std::uint16_t record_size_limit = 0;
+};
+
+// Returns a description of the first inconsistency, or ok.
+Status validate(const ClientConfig& config);
+Status validate(const ServerConfig& config);
+
+}  // namespace qtls

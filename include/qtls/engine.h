@@ -1,0 +1,113 @@
+// The sans-IO TLS 1.3 handshake engine. It takes handshake-message bytes
+// tagged with the epoch they arrived in and produces an ordered list of
+// events. It never sees records, packets or sockets: record::Connection (TCP)
+// and quic::Session (QUIC) are thin front ends over it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "qtls/config.h"
+#include "qtls/error.h"
+#include "qtls/secret.h"
+#include "qtls/types.h"
+
+namespace qtls {
+
+// Handshake bytes to send to the peer at `epoch` (QUIC: CRYPTO frame data).
+struct HandshakeBytes {
+    Epoch epoch;
+    Bytes data;
+};
+
+// A traffic secret, emitted as soon as it exists: a write secret before the
+// handshake bytes that must be protected with it; a read secret before the
+// peer can need it.
+struct TrafficSecret {
+    Epoch epoch;
+    Direction direction;
+    CipherSuite suite;
+    Secret secret;
+};
+
+struct PeerTransportParameters {
+    Bytes data;  // quic_transport_parameters (0x39), opaque to the engine
+};
+
+// The engine failed; the front end sends `alert` and closes.
+struct AlertToSend {
+    Alert alert;
+    std::string_view reason;
+};
+
+struct HandshakeComplete {};
+
+using Event = std::variant<HandshakeBytes, TrafficSecret, PeerTransportParameters, AlertToSend,
+                           HandshakeComplete>;
+
+// What the handshake settled on.
+struct Negotiated {
+    CipherSuite suite{};
+    std::optional<NamedGroup> group;
+    std::optional<SignatureScheme> peer_signature_scheme;
+    std::optional<SignatureScheme> own_signature_scheme;
+    std::string alpn;
+    std::string server_name;
+    std::vector<Bytes> peer_certificates;
+    bool hello_retry = false;
+    bool client_authenticated = false;
+    std::uint16_t peer_record_size_limit = 0;
+};
+
+struct ClientOptions {
+    std::string server_name;  // SNI and the name the certificate must match
+    Transport transport = Transport::tcp;
+    Bytes quic_transport_parameters;  // required for QUIC
+};
+
+struct ServerOptions {
+    Transport transport = Transport::tcp;
+    Bytes quic_transport_parameters;
+};
+
+namespace detail {
+struct EngineHooks;
+}
+
+class Engine {
+public:
+    static Result<std::unique_ptr<Engine>> client(std::shared_ptr<const ClientConfig> config,
+                                                  ClientOptions options);
+    static Result<std::unique_ptr<Engine>> server(std::shared_ptr<const ServerConfig> config,
+                                                  ServerOptions options);
+    virtual ~Engine() = default;
+
+    // Client: produces the ClientHello. Server: nothing to do yet.
+    virtual Status start() = 0;
+    // Handshake bytes received at `epoch`, in any fragmentation. After an
+    // error every call fails with the same error.
+    virtual Status provide(Epoch epoch, ByteView bytes) = 0;
+    // Next pending event, in order.
+    virtual std::optional<Event> poll() = 0;
+
+    virtual bool handshake_complete() const = 0;
+    virtual Side side() const = 0;
+    virtual const Negotiated& negotiated() const = 0;
+
+    // RFC 8446 §4.6.3 (TCP only): emits a KeyUpdate message at the
+    // application epoch followed by the next write secret.
+    virtual Status send_key_update(bool request_peer_update) = 0;
+
+    // RFC 8446 §7.5 exporter.
+    virtual Status export_keying_material(std::string_view label, ByteView context,
+                                          MutableByteView out) const = 0;
+
+    // Tests only: deterministic hooks (see src/handshake/hooks.h).
+    virtual void set_hooks_for_testing(std::shared_ptr<detail::EngineHooks> hooks) = 0;
+};
+
+}  // namespace qtls
