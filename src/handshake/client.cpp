@@ -1,0 +1,356 @@
+#include "handshake/client.h"
+
+#include <algorithm>
+
+#include "handshake/peer_name.h"
+#include "handshake/signatures.h"
+#include "qtls/certs.h"
+
+namespace qtls::handshake {
+
+using msg::ExtensionType;
+using msg::HandshakeType;
+
+namespace {
+std::uint16_t code(ExtensionType t) { return static_cast<std::uint16_t>(t); }
+
+template <class Enum>
+std::vector<std::uint16_t> codes(const std::vector<Enum>& values) {
+    std::vector<std::uint16_t> out;
+    out.reserve(values.size());
+    for (auto v : values) out.push_back(static_cast<std::uint16_t>(v));
+    return out;
+}
+
+void put(msg::Extensions& exts, ExtensionType type, Bytes body) { exts.push_back({code(type), std::move(body)}); }
+
+void replace_or_add(msg::Extensions& exts, ExtensionType type, Bytes body) {
+    for (auto& e : exts)
+        if (e.type == code(type)) {
+            e.body = std::move(body);
+            return;
+        }
+    // Keep pre_shared_key last (RFC 8446 §4.2.11).
+    auto psk = std::find_if(exts.begin(), exts.end(), [](const msg::Extension& e) {
+        return e.type == code(ExtensionType::pre_shared_key);
+    });
+    exts.insert(psk, msg::Extension{code(type), std::move(body)});
+}
+}  // namespace
+
+ClientEngine::ClientEngine(std::shared_ptr<const ClientConfig> config, ClientOptions options)
+    : EngineBase(Side::client, config->provider ? config->provider : default_provider(), options.transport,
+                 config->keylog),
+      config_(std::move(config)),
+      options_(std::move(options)) {
+    negotiated_.server_name = options_.server_name;
+}
+
+Result<std::unique_ptr<KeyShare>> ClientEngine::make_key_share(NamedGroup group) const {
+    return provider_->generate_key_share(group);
+}
+
+Status ClientEngine::start() {
+    if (!std::holds_alternative<Idle>(state_)) return Error{Alert::internal_error, "client already started"};
+    Status s = build_client_hello();
+    if (s.ok()) s = send_client_hello();
+    if (!s.ok()) return fail(s.error());
+    state_ = WaitServerHello{};
+    return {};
+}
+
+Status ClientEngine::build_client_hello() {
+    fill_random(hello_.random);
+    client_random_ = hello_.random;
+    // RFC 8446 §D.4: a non-empty session id turns on middlebox compatibility
+    // mode; QUIC forbids it (RFC 9001 §8.4).
+    if (!is_quic() && config_->middlebox_compat) {
+        hello_.legacy_session_id.resize(32);
+        fill_random(hello_.legacy_session_id);
+    }
+    hello_.cipher_suites = codes(config_->cipher_suites);
+
+    auto& exts = hello_.extensions;
+    const std::string& name = options_.server_name;
+    if (!name.empty() && !is_ip_literal(name)) put(exts, ExtensionType::server_name, msg::encode_server_name(name));
+    put(exts, ExtensionType::supported_groups, msg::encode_supported_groups(codes(config_->groups)));
+    put(exts, ExtensionType::signature_algorithms,
+        msg::encode_signature_algorithms(codes(config_->signature_schemes)));
+    std::vector<msg::KeyShareEntry> entries;
+    for (NamedGroup g : config_->key_share_groups) {
+        QTLS_ASSIGN_OR_RETURN(auto share, make_key_share(g));
+        ByteView pub = share->public_key();
+        entries.push_back({static_cast<std::uint16_t>(g), Bytes(pub.begin(), pub.end())});
+        shares_.push_back(std::move(share));
+    }
+    put(exts, ExtensionType::key_share, msg::encode_key_share_client(entries));
+    put(exts, ExtensionType::supported_versions, msg::encode_supported_versions_client({msg::kVersionTls13}));
+    if (!config_->alpn.empty()) put(exts, ExtensionType::alpn, msg::encode_alpn(config_->alpn));
+    if (config_->record_size_limit != 0)
+        put(exts, ExtensionType::record_size_limit, msg::encode_record_size_limit(config_->record_size_limit));
+    if (is_quic()) put(exts, ExtensionType::quic_transport_parameters, options_.quic_transport_parameters);
+    return {};
+}
+
+Status ClientEngine::send_client_hello() {
+    if (hooks_ && hooks_->client_hello) hooks_->client_hello(hello_);
+    send_message(Epoch::initial, hello_.encode());
+    return {};
+}
+
+Status ClientEngine::on_handshake_message(const msg::RawMessage& m) {
+    if (std::holds_alternative<WaitServerHello>(state_) && m.type == HandshakeType::server_hello)
+        return on_server_hello(m);
+    if (std::holds_alternative<WaitEncryptedExtensions>(state_) && m.type == HandshakeType::encrypted_extensions)
+        return on_encrypted_extensions(m);
+    if (std::holds_alternative<WaitCertificateOrRequest>(state_)) {
+        if (m.type == HandshakeType::certificate_request) return on_certificate_request(m);
+        if (m.type == HandshakeType::certificate) return on_certificate(m);
+    }
+    if (std::holds_alternative<WaitCertificate>(state_) && m.type == HandshakeType::certificate)
+        return on_certificate(m);
+    if (std::holds_alternative<WaitCertificateVerify>(state_) && m.type == HandshakeType::certificate_verify)
+        return on_certificate_verify(m);
+    if (std::holds_alternative<WaitFinished>(state_) && m.type == HandshakeType::finished) return on_finished(m);
+    return Error{Alert::unexpected_message, "unexpected handshake message for the client's state"};
+}
+
+// Every extension a server sends must answer one the client sent (RFC 8446 §4.2).
+Status ClientEngine::check_server_extensions_solicited(const msg::Extensions& exts) const {
+    for (const auto& e : exts)
+        if (!msg::find_extension(hello_.extensions, static_cast<ExtensionType>(e.type)))
+            return Error{Alert::unsupported_extension, "server sent an extension the client did not offer"};
+    return {};
+}
+
+Status ClientEngine::on_server_hello(const msg::RawMessage& m) {
+    QTLS_ASSIGN_OR_RETURN(msg::ServerHello sh, msg::ServerHello::decode(m.body));
+    const msg::Extension* sv = msg::find_extension(sh.extensions, ExtensionType::supported_versions);
+    if (!sv) {
+        // A TLS 1.2-or-older answer. RFC 8446 §4.1.3: the downgrade sentinel
+        // means an attacker removed TLS 1.3 from the path.
+        ByteView tail(sh.random.data() + 24, 8);
+        if (std::equal(tail.begin(), tail.end(), msg::kDowngradeTls12.begin()) ||
+            std::equal(tail.begin(), tail.end(), msg::kDowngradeTls11.begin()))
+            return Error{Alert::illegal_parameter, "downgrade sentinel in ServerHello.random"};
+        return Error{Alert::protocol_version, "server does not support TLS 1.3"};
+    }
+    QTLS_ASSIGN_OR_RETURN(std::uint16_t version, msg::decode_supported_versions_server(sv->body));
+    if (version != msg::kVersionTls13) return Error{Alert::illegal_parameter, "server selected a version not offered"};
+    if (sh.legacy_version != msg::kLegacyVersionTls12)
+        return Error{Alert::illegal_parameter, "ServerHello.legacy_version is not 0x0303"};
+    if (sh.legacy_session_id_echo != hello_.legacy_session_id)
+        return Error{Alert::illegal_parameter, "ServerHello does not echo the session id"};
+    if (sh.legacy_compression_method != 0) return Error{Alert::illegal_parameter, "ServerHello compression method"};
+    if (std::find(hello_.cipher_suites.begin(), hello_.cipher_suites.end(), sh.cipher_suite) ==
+            hello_.cipher_suites.end() ||
+        !suite_info(sh.cipher_suite))
+        return Error{Alert::illegal_parameter, "server selected a cipher suite not offered"};
+
+    if (sh.is_hello_retry_request()) return on_hello_retry_request(sh, m);
+
+    if (retried_ && sh.cipher_suite != hrr_suite_)
+        return Error{Alert::illegal_parameter, "ServerHello suite differs from the HelloRetryRequest"};
+    QTLS_TRY(check_server_extensions_solicited(sh.extensions));
+    const msg::Extension* ks = msg::find_extension(sh.extensions, ExtensionType::key_share);
+    if (!ks) return Error{Alert::missing_extension, "ServerHello without key_share"};
+    QTLS_ASSIGN_OR_RETURN(msg::KeyShareEntry entry, msg::decode_key_share_server(ks->body));
+    auto share = std::find_if(shares_.begin(), shares_.end(), [&](const auto& s) {
+        return static_cast<std::uint16_t>(s->group()) == entry.group;
+    });
+    if (share == shares_.end()) return Error{Alert::illegal_parameter, "server key share for a group not offered"};
+
+    QTLS_TRY(select_suite(static_cast<CipherSuite>(sh.cipher_suite)));
+    transcript_.add(m.full);
+    QTLS_ASSIGN_OR_RETURN(Secret ecdhe, (*share)->agree(entry.key_exchange));
+    negotiated_.group = (*share)->group();
+    shares_.clear();  // the private keys are no longer needed: wipe them now
+
+    auto early = crypto::EarlySecret::derive(hash_ref(), {});
+    handshake_secret_.emplace(early.next(ecdhe.view()));
+    observe_secret("handshake_secret", handshake_secret_->secret());
+    Digest ch_sh = transcript_.current();
+    client_hs_secret_ = handshake_secret_->client_traffic_secret(ch_sh);
+    server_hs_secret_ = handshake_secret_->server_traffic_secret(ch_sh);
+    emit_secret(Epoch::handshake, Direction::read, server_hs_secret_, "SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    emit_secret(Epoch::handshake, Direction::write, client_hs_secret_, "CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+    read_epoch_ = Epoch::handshake;
+    state_ = WaitEncryptedExtensions{};
+    return {};
+}
+
+// RFC 8446 §4.1.4.
+Status ClientEngine::on_hello_retry_request(const msg::ServerHello& hrr, const msg::RawMessage& m) {
+    if (retried_) return Error{Alert::unexpected_message, "second HelloRetryRequest"};
+    retried_ = true;
+    negotiated_.hello_retry = true;
+    hrr_suite_ = hrr.cipher_suite;
+    for (const auto& e : hrr.extensions)
+        if (e.type != code(ExtensionType::cookie) &&
+            !msg::find_extension(hello_.extensions, static_cast<ExtensionType>(e.type)))
+            return Error{Alert::unsupported_extension, "HelloRetryRequest with an extension not offered"};
+
+    const msg::Extension* ks = msg::find_extension(hrr.extensions, ExtensionType::key_share);
+    const msg::Extension* cookie = msg::find_extension(hrr.extensions, ExtensionType::cookie);
+    if (!ks && !cookie) return Error{Alert::illegal_parameter, "HelloRetryRequest would not change the ClientHello"};
+
+    QTLS_TRY(select_suite(static_cast<CipherSuite>(hrr.cipher_suite)));
+    if (!transcript_.rewrite_for_hello_retry()) return Error{Alert::internal_error, "transcript rewrite failed"};
+    transcript_.add(m.full);
+
+    if (ks) {
+        QTLS_ASSIGN_OR_RETURN(std::uint16_t group, msg::decode_key_share_hrr(ks->body));
+        const auto& groups = config_->groups;
+        if (std::find(groups.begin(), groups.end(), static_cast<NamedGroup>(group)) == groups.end())
+            return Error{Alert::illegal_parameter, "HelloRetryRequest selected a group not offered"};
+        for (const auto& s : shares_)
+            if (static_cast<std::uint16_t>(s->group()) == group)
+                return Error{Alert::illegal_parameter, "HelloRetryRequest asked for a key share already sent"};
+        shares_.clear();
+        QTLS_ASSIGN_OR_RETURN(auto share, make_key_share(static_cast<NamedGroup>(group)));
+        ByteView pub = share->public_key();
+        replace_or_add(hello_.extensions, ExtensionType::key_share,
+                       msg::encode_key_share_client({{group, Bytes(pub.begin(), pub.end())}}));
+        shares_.push_back(std::move(share));
+    }
+    if (cookie) {
+        QTLS_ASSIGN_OR_RETURN(Bytes value, msg::decode_cookie(cookie->body));
+        replace_or_add(hello_.extensions, ExtensionType::cookie, msg::encode_cookie(value));
+    }
+    std::erase_if(hello_.extensions, [](const msg::Extension& e) { return e.type == code(ExtensionType::early_data); });
+    QTLS_TRY(send_client_hello());
+    state_ = WaitServerHello{};
+    return {};
+}
+
+Status ClientEngine::on_encrypted_extensions(const msg::RawMessage& m) {
+    QTLS_ASSIGN_OR_RETURN(msg::EncryptedExtensions ee, msg::EncryptedExtensions::decode(m.body));
+    // supported_groups may be sent unsolicited-looking: the client did send it.
+    QTLS_TRY(check_server_extensions_solicited(ee.extensions));
+    if (const auto* sni = msg::find_extension(ee.extensions, ExtensionType::server_name))
+        QTLS_TRY(msg::decode_server_name_ack(sni->body));
+    if (const auto* alpn = msg::find_extension(ee.extensions, ExtensionType::alpn)) {
+        QTLS_ASSIGN_OR_RETURN(std::string chosen, msg::decode_alpn_server(alpn->body));
+        if (std::find(config_->alpn.begin(), config_->alpn.end(), chosen) == config_->alpn.end())
+            return Error{Alert::illegal_parameter, "server selected an ALPN protocol not offered"};
+        negotiated_.alpn = std::move(chosen);
+    } else if (is_quic()) {
+        return Error{Alert::no_application_protocol, "QUIC server did not select an ALPN protocol (RFC 9001 §8.1)"};
+    }
+    if (const auto* rsl = msg::find_extension(ee.extensions, ExtensionType::record_size_limit)) {
+        QTLS_ASSIGN_OR_RETURN(negotiated_.peer_record_size_limit, msg::decode_record_size_limit(rsl->body));
+    }
+    if (is_quic()) {
+        const auto* tp = msg::find_extension(ee.extensions, ExtensionType::quic_transport_parameters);
+        if (!tp) return Error{Alert::missing_extension, "server sent no quic_transport_parameters (RFC 9001 §8.2)"};
+        emit(PeerTransportParameters{tp->body});
+    }
+    transcript_.add(m.full);
+    state_ = WaitCertificateOrRequest{};
+    return {};
+}
+
+Status ClientEngine::on_certificate_request(const msg::RawMessage& m) {
+    QTLS_ASSIGN_OR_RETURN(msg::CertificateRequest cr, msg::CertificateRequest::decode(m.body));
+    // RFC 8446 §4.3.2: the context is empty during the main handshake.
+    if (!cr.context.empty()) return Error{Alert::illegal_parameter, "CertificateRequest context must be empty"};
+    transcript_.add(m.full);
+    cert_request_ = std::move(cr);
+    state_ = WaitCertificate{};
+    return {};
+}
+
+Status ClientEngine::on_certificate(const msg::RawMessage& m) {
+    QTLS_ASSIGN_OR_RETURN(msg::Certificate cert, msg::Certificate::decode(m.body));
+    if (!cert.context.empty()) return Error{Alert::illegal_parameter, "server Certificate has a request context"};
+    // RFC 8446 §4.4.2.4.
+    if (cert.entries.empty()) return Error{Alert::decode_error, "server sent an empty Certificate"};
+    std::vector<Bytes> chain;
+    chain.reserve(cert.entries.size());
+    for (auto& entry : cert.entries) {
+        if (!entry.extensions.empty())
+            return Error{Alert::unsupported_extension, "certificate entry extension not requested"};
+        chain.push_back(std::move(entry.data));
+    }
+    QTLS_TRY(config_->verifier->verify(chain, options_.server_name));
+    QTLS_ASSIGN_OR_RETURN(Bytes spki, certificate_public_key(chain.front()));
+    negotiated_.peer_certificates = std::move(chain);
+    transcript_.add(m.full);
+    state_ = WaitCertificateVerify{std::move(spki)};
+    return {};
+}
+
+Status ClientEngine::on_certificate_verify(const msg::RawMessage& m) {
+    QTLS_ASSIGN_OR_RETURN(msg::CertificateVerify cv, msg::CertificateVerify::decode(m.body));
+    auto scheme = static_cast<SignatureScheme>(cv.scheme);
+    const auto& offered = config_->signature_schemes;
+    if (!allowed_for_certificate_verify(scheme) || std::find(offered.begin(), offered.end(), scheme) == offered.end())
+        return Error{Alert::illegal_parameter, "CertificateVerify uses a signature scheme not offered"};
+    Bytes input = certificate_verify_input(Side::server, transcript_.current());
+    const auto& wait = std::get<WaitCertificateVerify>(state_);
+    QTLS_TRY(provider_->verify_signature(scheme, wait.leaf_public_key, input, cv.signature));
+    negotiated_.peer_signature_scheme = scheme;
+    transcript_.add(m.full);
+    state_ = WaitFinished{};
+    return {};
+}
+
+Status ClientEngine::on_finished(const msg::RawMessage& m) {
+    QTLS_TRY(check_finished(m, server_hs_secret_));
+    transcript_.add(m.full);
+    crypto::MasterSecret master = handshake_secret_->next();
+    derive_application_secrets(master);
+    emit_secret(Epoch::application, Direction::read, server_app_secret_, "SERVER_TRAFFIC_SECRET_0");
+    if (cert_request_) QTLS_TRY(send_client_certificate());
+    send_message(Epoch::handshake, finished_message(client_hs_secret_));
+    derive_resumption_secret();
+    emit_secret(Epoch::application, Direction::write, client_app_secret_, "CLIENT_TRAFFIC_SECRET_0");
+    handshake_secret_.reset();
+    client_hs_secret_.wipe();
+    server_hs_secret_.wipe();
+    state_ = Connected{};
+    mark_complete();
+    return {};
+}
+
+// RFC 8446 §4.4.2: answer a CertificateRequest with our chain, or with an
+// empty Certificate when we have none the server can accept.
+Status ClientEngine::send_client_certificate() {
+    msg::Certificate cert;
+    cert.context = cert_request_->context;
+    std::optional<SignatureScheme> scheme;
+    const auto& key = config_->client_certificate;
+    if (key && key->key) {
+        const auto* sa = msg::find_extension(cert_request_->extensions, ExtensionType::signature_algorithms);
+        std::vector<std::uint16_t> server_schemes;
+        if (sa) {
+            QTLS_ASSIGN_OR_RETURN(server_schemes, msg::decode_signature_algorithms(sa->body));
+        }
+        scheme = choose_signature_scheme(server_schemes, config_->signature_schemes, key->key->schemes());
+    }
+    if (scheme)
+        for (const auto& der : key->chain) cert.entries.push_back({der, {}});
+    send_message(Epoch::handshake, cert.encode());
+    if (!scheme) return {};
+    Bytes input = certificate_verify_input(Side::client, transcript_.current());
+    QTLS_ASSIGN_OR_RETURN(Bytes signature, key->key->sign(*scheme, input));
+    msg::CertificateVerify cv;
+    cv.scheme = static_cast<std::uint16_t>(*scheme);
+    cv.signature = std::move(signature);
+    send_message(Epoch::handshake, cv.encode());
+    negotiated_.own_signature_scheme = scheme;
+    negotiated_.client_authenticated = true;
+    return {};
+}
+
+Status ClientEngine::on_post_handshake_message(const msg::RawMessage& m) {
+    if (m.type == HandshakeType::new_session_ticket) {
+        // Resumption arrives with the sessions work; validate and drop for now.
+        QTLS_ASSIGN_OR_RETURN(msg::NewSessionTicket nst, msg::NewSessionTicket::decode(m.body));
+        (void)nst;
+        return {};
+    }
+    return EngineBase::on_post_handshake_message(m);
+}
+
+}  // namespace qtls::handshake

@@ -1,0 +1,59 @@
+// The TLS 1.3 client state machine (RFC 8446 §2, Appendix A.1).
+#pragma once
+
+#include <variant>
+
+#include "handshake/engine_base.h"
+
+namespace qtls::handshake {
+
+class ClientEngine final : public EngineBase {
+public:
+    ClientEngine(std::shared_ptr<const ClientConfig> config, ClientOptions options);
+    Status start() override;
+
+private:
+    // Typed states (RFC 8446 Appendix A.1); each carries what only it needs.
+    struct Idle {};
+    struct WaitServerHello {};
+    struct WaitEncryptedExtensions {};
+    struct WaitCertificateOrRequest {};
+    struct WaitCertificate {};
+    struct WaitCertificateVerify {
+        Bytes leaf_public_key;
+    };
+    struct WaitFinished {};
+    struct Connected {};
+    using State = std::variant<Idle, WaitServerHello, WaitEncryptedExtensions, WaitCertificateOrRequest,
+                               WaitCertificate, WaitCertificateVerify, WaitFinished, Connected>;
+
+    Status on_handshake_message(const msg::RawMessage& m) override;
+    Status on_post_handshake_message(const msg::RawMessage& m) override;
+
+    Status build_client_hello();
+    Status send_client_hello();
+    Status on_server_hello(const msg::RawMessage& m);
+    Status on_hello_retry_request(const msg::ServerHello& hrr, const msg::RawMessage& m);
+    Status on_encrypted_extensions(const msg::RawMessage& m);
+    Status on_certificate_request(const msg::RawMessage& m);
+    Status on_certificate(const msg::RawMessage& m);
+    Status on_certificate_verify(const msg::RawMessage& m);
+    Status on_finished(const msg::RawMessage& m);
+    Status send_client_certificate();
+    Status check_server_extensions_solicited(const msg::Extensions& exts) const;
+    Result<std::unique_ptr<KeyShare>> make_key_share(NamedGroup group) const;
+
+    std::shared_ptr<const ClientConfig> config_;
+    ClientOptions options_;
+    State state_ = Idle{};
+    msg::ClientHello hello_;
+    std::vector<std::unique_ptr<KeyShare>> shares_;
+    bool retried_ = false;
+    std::uint16_t hrr_suite_ = 0;
+    std::optional<crypto::HandshakeSecret> handshake_secret_;
+    Secret client_hs_secret_;
+    Secret server_hs_secret_;
+    std::optional<msg::CertificateRequest> cert_request_;
+};
+
+}  // namespace qtls::handshake

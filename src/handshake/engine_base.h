@@ -1,0 +1,93 @@
+// What the client and server state machines share: the event queue, the
+// per-epoch message assembler, the transcript, the error latch, secret
+// emission (with the key log) and post-handshake KeyUpdate (RFC 8446 §4.6.3).
+#pragma once
+
+#include <deque>
+#include <memory>
+
+#include "crypto/key_schedule.h"
+#include "handshake/hooks.h"
+#include "handshake/transcript.h"
+#include "msg/assembler.h"
+#include "msg/msg.h"
+#include "qtls/engine.h"
+
+namespace qtls::handshake {
+
+class EngineBase : public Engine {
+public:
+    Status provide(Epoch epoch, ByteView bytes) final;
+    std::optional<Event> poll() final;
+    bool handshake_complete() const final { return complete_; }
+    Side side() const final { return side_; }
+    const Negotiated& negotiated() const final { return negotiated_; }
+    Status send_key_update(bool request_peer_update) final;
+    Status export_keying_material(std::string_view label, ByteView context, MutableByteView out) const final;
+    void set_hooks_for_testing(std::shared_ptr<detail::EngineHooks> hooks) final { hooks_ = std::move(hooks); }
+
+protected:
+    EngineBase(Side side, ProviderPtr provider, Transport transport, std::shared_ptr<KeyLog> keylog);
+
+    // One complete handshake message received during the handshake.
+    virtual Status on_handshake_message(const msg::RawMessage& m) = 0;
+    // One complete message after the handshake (KeyUpdate is handled here).
+    virtual Status on_post_handshake_message(const msg::RawMessage& m);
+
+    // Latches the error and queues the alert; returns it for propagation.
+    Error fail(Error e);
+    // Queues handshake bytes for `epoch` (coalescing with the previous event
+    // of the same epoch) and adds them to the transcript.
+    void send_message(Epoch epoch, const Bytes& message);
+    // Queues a secret event and writes the key log line.
+    void emit_secret(Epoch epoch, Direction dir, const Secret& secret, std::string_view keylog_label);
+    void emit(Event e) { events_.push_back(std::move(e)); }
+    void fill_random(MutableByteView out) const;
+
+    // Negotiated suite: fixes the transcript hash and the key schedule.
+    Status select_suite(CipherSuite suite);
+    crypto::HashContextRef hash_ref() const { return {provider_.get(), suite_->hash}; }
+    std::size_t hash_len() const { return suite_->hash_len; }
+    // Builds a Finished message for `base_key` over the current transcript.
+    Bytes finished_message(const Secret& base_key) const;
+    // Checks a received Finished against `base_key` (decrypt_error on mismatch).
+    Status check_finished(const msg::RawMessage& m, const Secret& base_key) const;
+    // Installs the application secrets and the exporter (both sides, after
+    // the server's Finished is in the transcript).
+    void derive_application_secrets(const crypto::MasterSecret& master);
+    void mark_complete();
+    // Resumption master secret once the client Finished is in the transcript.
+    void derive_resumption_secret();
+    void observe_secret(std::string_view name, const Secret& s) const {
+        if (hooks_ && hooks_->secret) hooks_->secret(name, s.view());
+    }
+
+    bool is_quic() const { return transport_ == Transport::quic; }
+
+    Side side_;
+    ProviderPtr provider_;
+    Transport transport_;
+    std::shared_ptr<KeyLog> keylog_;
+    std::shared_ptr<detail::EngineHooks> hooks_;
+    Transcript transcript_;
+    const SuiteInfo* suite_ = nullptr;
+    Negotiated negotiated_;
+    Epoch read_epoch_ = Epoch::initial;
+    std::array<std::uint8_t, 32> client_random_{};
+    Secret client_app_secret_;
+    Secret server_app_secret_;
+    Secret exporter_master_;
+    Secret resumption_master_;
+    std::optional<crypto::MasterSecret> master_;
+
+private:
+    Status handle_key_update(const msg::RawMessage& m);
+    Status dispatch(Epoch epoch, ByteView bytes);
+
+    std::deque<Event> events_;
+    msg::MessageAssembler assembler_;
+    std::optional<Error> error_;
+    bool complete_ = false;
+};
+
+}  // namespace qtls::handshake

@@ -1,0 +1,340 @@
+#include "handshake/server.h"
+
+#include <algorithm>
+
+#include "handshake/signatures.h"
+#include "qtls/certs.h"
+
+namespace qtls::handshake {
+
+using msg::ExtensionType;
+using msg::HandshakeType;
+
+namespace {
+std::uint16_t code(ExtensionType t) { return static_cast<std::uint16_t>(t); }
+void put(msg::Extensions& exts, ExtensionType type, Bytes body) { exts.push_back({code(type), std::move(body)}); }
+
+template <class T>
+bool contains(const std::vector<T>& v, const T& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+constexpr std::size_t kCookieLength = 32;
+}  // namespace
+
+ServerEngine::ServerEngine(std::shared_ptr<const ServerConfig> config, ServerOptions options)
+    : EngineBase(Side::server, config->provider ? config->provider : default_provider(), options.transport,
+                 config->keylog),
+      config_(std::move(config)),
+      options_(std::move(options)) {}
+
+Status ServerEngine::on_handshake_message(const msg::RawMessage& m) {
+    const bool hello_state =
+        std::holds_alternative<WaitClientHello>(state_) || std::holds_alternative<WaitSecondClientHello>(state_);
+    if (hello_state && m.type == HandshakeType::client_hello) return on_client_hello(m);
+    if (std::holds_alternative<WaitCertificate>(state_) && m.type == HandshakeType::certificate)
+        return on_client_certificate(m);
+    if (std::holds_alternative<WaitCertificateVerify>(state_) && m.type == HandshakeType::certificate_verify)
+        return on_client_certificate_verify(m);
+    if (std::holds_alternative<WaitFinished>(state_) && m.type == HandshakeType::finished)
+        return on_client_finished(m);
+    return Error{Alert::unexpected_message, "unexpected handshake message for the server's state"};
+}
+
+// Everything the server must decide from the ClientHello (RFC 8446 §4.1.1).
+Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch) {
+    Selection sel;
+    const msg::Extension* sv = msg::find_extension(ch.extensions, ExtensionType::supported_versions);
+    if (!sv) return Error{Alert::protocol_version, "client does not offer TLS 1.3 (no supported_versions)"};
+    QTLS_ASSIGN_OR_RETURN(auto versions, msg::decode_supported_versions_client(sv->body));
+    if (!contains(versions, msg::kVersionTls13)) return Error{Alert::protocol_version, "client does not offer TLS 1.3"};
+    if (ch.legacy_compression_methods != Bytes{0})
+        return Error{Alert::illegal_parameter, "ClientHello compression methods must be exactly null"};
+
+    // Cipher suite: the server's preference (§4.1.1).
+    bool found_suite = false;
+    for (CipherSuite s : config_->cipher_suites)
+        if (contains(ch.cipher_suites, static_cast<std::uint16_t>(s))) {
+            sel.suite = s;
+            found_suite = true;
+            break;
+        }
+    if (!found_suite) return Error{Alert::handshake_failure, "no cipher suite in common"};
+
+    // Key exchange (§4.2.7, §4.2.8; §9.2: supported_groups and key_share come together).
+    const msg::Extension* groups_ext = msg::find_extension(ch.extensions, ExtensionType::supported_groups);
+    const msg::Extension* ks_ext = msg::find_extension(ch.extensions, ExtensionType::key_share);
+    if (!groups_ext || !ks_ext) return Error{Alert::missing_extension, "ClientHello lacks supported_groups or key_share"};
+    QTLS_ASSIGN_OR_RETURN(auto client_groups, msg::decode_supported_groups(groups_ext->body));
+    QTLS_ASSIGN_OR_RETURN(auto shares, msg::decode_key_share_client(ks_ext->body));
+    for (const auto& s : shares)
+        if (!contains(client_groups, s.group))
+            return Error{Alert::illegal_parameter, "key share for a group not in supported_groups"};
+    std::optional<NamedGroup> first_common;
+    for (NamedGroup g : config_->groups) {
+        auto gc = static_cast<std::uint16_t>(g);
+        if (!contains(client_groups, gc)) continue;
+        if (!first_common) first_common = g;
+        auto share = std::find_if(shares.begin(), shares.end(), [&](const auto& s) { return s.group == gc; });
+        if (share != shares.end() && !sel.client_share) {
+            sel.group = g;
+            sel.client_share = *share;
+        }
+    }
+    if (!first_common) return Error{Alert::handshake_failure, "no key exchange group in common"};
+    if (!sel.client_share) sel.group = *first_common;
+
+    const msg::Extension* sa = msg::find_extension(ch.extensions, ExtensionType::signature_algorithms);
+    if (!sa) return Error{Alert::missing_extension, "ClientHello lacks signature_algorithms"};
+    QTLS_ASSIGN_OR_RETURN(auto client_schemes, msg::decode_signature_algorithms(sa->body));
+
+    if (const auto* sni = msg::find_extension(ch.extensions, ExtensionType::server_name)) {
+        QTLS_ASSIGN_OR_RETURN(sel.server_name, msg::decode_server_name(sni->body));
+        sel.sni_received = true;
+    }
+
+    // ALPN (RFC 7301 §3.2); QUIC requires it (RFC 9001 §8.1).
+    std::vector<std::string> client_alpn;
+    if (const auto* alpn = msg::find_extension(ch.extensions, ExtensionType::alpn)) {
+        QTLS_ASSIGN_OR_RETURN(client_alpn, msg::decode_alpn(alpn->body));
+        if (!config_->alpn.empty()) {
+            for (const auto& p : config_->alpn)
+                if (contains(client_alpn, p)) {
+                    sel.alpn = p;
+                    break;
+                }
+            if (sel.alpn.empty()) return Error{Alert::no_application_protocol, "no ALPN protocol in common"};
+        }
+    }
+    if (is_quic() && sel.alpn.empty())
+        return Error{Alert::no_application_protocol, "QUIC requires an ALPN protocol in common (RFC 9001 §8.1)"};
+
+    if (const auto* rsl = msg::find_extension(ch.extensions, ExtensionType::record_size_limit)) {
+        QTLS_ASSIGN_OR_RETURN(sel.peer_record_size_limit, msg::decode_record_size_limit(rsl->body));
+    }
+    if (is_quic()) {
+        const auto* tp = msg::find_extension(ch.extensions, ExtensionType::quic_transport_parameters);
+        if (!tp) return Error{Alert::missing_extension, "client sent no quic_transport_parameters (RFC 9001 §8.2)"};
+        sel.transport_parameters = tp->body;
+    }
+
+    ClientHelloInfo info{sel.server_name, {}, client_alpn};
+    std::vector<SignatureScheme> typed_schemes;
+    for (auto s : client_schemes) typed_schemes.push_back(static_cast<SignatureScheme>(s));
+    info.signature_schemes = typed_schemes;
+    sel.certificate = config_->cert_resolver->resolve(info);
+    if (!sel.certificate || !sel.certificate->key || sel.certificate->chain.empty())
+        return Error{Alert::handshake_failure, "no certificate for this client (server name / signature schemes)"};
+    auto scheme = choose_signature_scheme(client_schemes, config_->signature_schemes, sel.certificate->key->schemes());
+    if (!scheme) return Error{Alert::handshake_failure, "no signature scheme in common with the certificate"};
+    sel.scheme = *scheme;
+    return sel;
+}
+
+Status ServerEngine::on_client_hello(const msg::RawMessage& m) {
+    QTLS_ASSIGN_OR_RETURN(msg::ClientHello ch, msg::ClientHello::decode(m.body));
+    QTLS_ASSIGN_OR_RETURN(Selection sel, select(ch));
+
+    if (auto* retry = std::get_if<WaitSecondClientHello>(&state_)) {
+        // RFC 8446 §4.1.2: the second ClientHello answers the retry exactly.
+        if (sel.suite != retry->suite) return Error{Alert::illegal_parameter, "second ClientHello changed the suite"};
+        const auto* ks = msg::find_extension(ch.extensions, ExtensionType::key_share);
+        QTLS_ASSIGN_OR_RETURN(auto shares, msg::decode_key_share_client(ks->body));
+        if (shares.size() != 1 || shares[0].group != static_cast<std::uint16_t>(retry->group))
+            return Error{Alert::illegal_parameter, "second ClientHello lacks the requested key share"};
+        sel.group = retry->group;
+        sel.client_share = shares[0];
+        const auto* cookie = msg::find_extension(ch.extensions, ExtensionType::cookie);
+        if (!retry->cookie.empty()) {
+            if (!cookie) return Error{Alert::missing_extension, "second ClientHello lacks the cookie"};
+            QTLS_ASSIGN_OR_RETURN(Bytes echoed, msg::decode_cookie(cookie->body));
+            if (!constant_time_equal(echoed, retry->cookie))
+                return Error{Alert::illegal_parameter, "second ClientHello cookie does not match"};
+        } else if (cookie) {
+            return Error{Alert::illegal_parameter, "second ClientHello carries a cookie never sent"};
+        }
+        transcript_.add(m.full);
+        return send_server_flight(ch, sel);
+    }
+
+    client_random_ = ch.random;
+    if (!sel.client_share) return send_hello_retry_request(ch, sel, m);
+    if (config_->force_hello_retry) {
+        // Retry towards a common group the client sent no share for, if any.
+        const msg::Extension* groups_ext = msg::find_extension(ch.extensions, ExtensionType::supported_groups);
+        auto client_groups = msg::decode_supported_groups(groups_ext->body);
+        for (NamedGroup g : config_->groups) {
+            if (g == sel.group || !contains(*client_groups, static_cast<std::uint16_t>(g))) continue;
+            const auto* ks = msg::find_extension(ch.extensions, ExtensionType::key_share);
+            auto shares = msg::decode_key_share_client(ks->body);
+            bool has_share = std::any_of(shares->begin(), shares->end(),
+                                         [&](const auto& s) { return s.group == static_cast<std::uint16_t>(g); });
+            if (has_share) continue;
+            sel.group = g;
+            sel.client_share.reset();
+            return send_hello_retry_request(ch, sel, m);
+        }
+    }
+    QTLS_TRY(select_suite(sel.suite));
+    transcript_.add(m.full);
+    return send_server_flight(ch, sel);
+}
+
+// RFC 8446 §4.1.4: ask for a key share of the selected group (and echo a cookie).
+Status ServerEngine::send_hello_retry_request(const msg::ClientHello& ch, const Selection& sel,
+                                              const msg::RawMessage& m) {
+    QTLS_TRY(select_suite(sel.suite));
+    transcript_.add(m.full);
+    if (!transcript_.rewrite_for_hello_retry()) return Error{Alert::internal_error, "transcript rewrite failed"};
+    msg::ServerHello hrr;
+    hrr.random = msg::kHelloRetryRequestRandom;
+    hrr.legacy_session_id_echo = ch.legacy_session_id;
+    hrr.cipher_suite = static_cast<std::uint16_t>(sel.suite);
+    put(hrr.extensions, ExtensionType::key_share, msg::encode_key_share_hrr(static_cast<std::uint16_t>(sel.group)));
+    if (config_->hello_retry_cookie) {
+        Bytes cookie(kCookieLength);
+        fill_random(cookie);
+        put(hrr.extensions, ExtensionType::cookie, msg::encode_cookie(cookie));
+    }
+    put(hrr.extensions, ExtensionType::supported_versions, msg::encode_supported_versions_server(msg::kVersionTls13));
+    if (hooks_ && hooks_->server_hello) hooks_->server_hello(hrr);
+    WaitSecondClientHello next{sel.suite, sel.group, {}};
+    if (const auto* c = msg::find_extension(hrr.extensions, ExtensionType::cookie)) {
+        QTLS_ASSIGN_OR_RETURN(next.cookie, msg::decode_cookie(c->body));
+    }
+    send_message(Epoch::initial, hrr.encode());
+    negotiated_.hello_retry = true;
+    state_ = std::move(next);
+    return {};
+}
+
+Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Selection& sel) {
+    negotiated_.group = sel.group;
+    negotiated_.alpn = sel.alpn;
+    negotiated_.server_name = sel.server_name;
+    negotiated_.peer_record_size_limit = sel.peer_record_size_limit;
+    negotiated_.own_signature_scheme = sel.scheme;
+    if (is_quic()) emit(PeerTransportParameters{sel.transport_parameters});
+
+    QTLS_ASSIGN_OR_RETURN(auto share, provider_->generate_key_share(sel.group));
+    QTLS_ASSIGN_OR_RETURN(Secret ecdhe, share->agree(sel.client_share->key_exchange));
+
+    msg::ServerHello sh;
+    fill_random(sh.random);
+    sh.legacy_session_id_echo = ch.legacy_session_id;
+    sh.cipher_suite = static_cast<std::uint16_t>(sel.suite);
+    ByteView pub = share->public_key();
+    put(sh.extensions, ExtensionType::key_share,
+        msg::encode_key_share_server({static_cast<std::uint16_t>(sel.group), Bytes(pub.begin(), pub.end())}));
+    put(sh.extensions, ExtensionType::supported_versions, msg::encode_supported_versions_server(msg::kVersionTls13));
+    if (hooks_ && hooks_->server_hello) hooks_->server_hello(sh);
+    send_message(Epoch::initial, sh.encode());
+    share.reset();  // wipe our private key
+
+    auto early = crypto::EarlySecret::derive(hash_ref(), {});
+    crypto::HandshakeSecret hs = early.next(ecdhe.view());
+    observe_secret("handshake_secret", hs.secret());
+    Digest ch_sh = transcript_.current();
+    Secret server_hs = hs.server_traffic_secret(ch_sh);
+    client_hs_secret_ = hs.client_traffic_secret(ch_sh);
+    emit_secret(Epoch::handshake, Direction::write, server_hs, "SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    emit_secret(Epoch::handshake, Direction::read, client_hs_secret_, "CLIENT_HANDSHAKE_TRAFFIC_SECRET");
+
+    msg::EncryptedExtensions ee;
+    if (config_->advertise_groups) {
+        std::vector<std::uint16_t> groups;
+        for (auto g : config_->groups) groups.push_back(static_cast<std::uint16_t>(g));
+        put(ee.extensions, ExtensionType::supported_groups, msg::encode_supported_groups(groups));
+    }
+    if (config_->record_size_limit != 0 && sel.peer_record_size_limit != 0)
+        put(ee.extensions, ExtensionType::record_size_limit, msg::encode_record_size_limit(config_->record_size_limit));
+    if (sel.sni_received) put(ee.extensions, ExtensionType::server_name, msg::encode_server_name_ack());
+    if (!sel.alpn.empty()) put(ee.extensions, ExtensionType::alpn, msg::encode_alpn_server(sel.alpn));
+    if (is_quic()) put(ee.extensions, ExtensionType::quic_transport_parameters, options_.quic_transport_parameters);
+    if (hooks_ && hooks_->encrypted_extensions) hooks_->encrypted_extensions(ee);
+    send_message(Epoch::handshake, ee.encode());
+
+    if (config_->client_auth != ClientAuth::none) {
+        msg::CertificateRequest cr;
+        std::vector<std::uint16_t> schemes;
+        for (auto s : config_->signature_schemes) schemes.push_back(static_cast<std::uint16_t>(s));
+        put(cr.extensions, ExtensionType::signature_algorithms, msg::encode_signature_algorithms(schemes));
+        if (hooks_ && hooks_->certificate_request) hooks_->certificate_request(cr);
+        send_message(Epoch::handshake, cr.encode());
+    }
+
+    msg::Certificate cert;
+    for (const auto& der : sel.certificate->chain) cert.entries.push_back({der, {}});
+    send_message(Epoch::handshake, cert.encode());
+
+    Bytes input = certificate_verify_input(Side::server, transcript_.current());
+    QTLS_ASSIGN_OR_RETURN(Bytes signature, sel.certificate->key->sign(sel.scheme, input));
+    msg::CertificateVerify cv;
+    cv.scheme = static_cast<std::uint16_t>(sel.scheme);
+    cv.signature = std::move(signature);
+    send_message(Epoch::handshake, cv.encode());
+
+    send_message(Epoch::handshake, finished_message(server_hs));
+    derive_application_secrets(hs.next());
+    emit_secret(Epoch::application, Direction::write, server_app_secret_, "SERVER_TRAFFIC_SECRET_0");
+
+    read_epoch_ = Epoch::handshake;
+    if (config_->client_auth != ClientAuth::none)
+        state_ = WaitCertificate{};
+    else
+        state_ = WaitFinished{};
+    return {};
+}
+
+Status ServerEngine::on_client_certificate(const msg::RawMessage& m) {
+    QTLS_ASSIGN_OR_RETURN(msg::Certificate cert, msg::Certificate::decode(m.body));
+    if (!cert.context.empty()) return Error{Alert::illegal_parameter, "client Certificate context does not match"};
+    if (cert.entries.empty()) {
+        // RFC 8446 §4.4.2.4.
+        if (config_->client_auth == ClientAuth::required)
+            return Error{Alert::certificate_required, "client sent no certificate"};
+        transcript_.add(m.full);
+        state_ = WaitFinished{};
+        return {};
+    }
+    std::vector<Bytes> chain;
+    for (auto& entry : cert.entries) {
+        if (!entry.extensions.empty())
+            return Error{Alert::unsupported_extension, "certificate entry extension not requested"};
+        chain.push_back(std::move(entry.data));
+    }
+    QTLS_TRY(config_->client_verifier->verify(chain, {}));
+    QTLS_ASSIGN_OR_RETURN(Bytes spki, certificate_public_key(chain.front()));
+    negotiated_.peer_certificates = std::move(chain);
+    transcript_.add(m.full);
+    state_ = WaitCertificateVerify{std::move(spki)};
+    return {};
+}
+
+Status ServerEngine::on_client_certificate_verify(const msg::RawMessage& m) {
+    QTLS_ASSIGN_OR_RETURN(msg::CertificateVerify cv, msg::CertificateVerify::decode(m.body));
+    auto scheme = static_cast<SignatureScheme>(cv.scheme);
+    if (!allowed_for_certificate_verify(scheme) || !contains(config_->signature_schemes, scheme))
+        return Error{Alert::illegal_parameter, "client CertificateVerify uses a scheme not requested"};
+    Bytes input = certificate_verify_input(Side::client, transcript_.current());
+    const auto& wait = std::get<WaitCertificateVerify>(state_);
+    QTLS_TRY(provider_->verify_signature(scheme, wait.leaf_public_key, input, cv.signature));
+    negotiated_.peer_signature_scheme = scheme;
+    negotiated_.client_authenticated = true;
+    transcript_.add(m.full);
+    state_ = WaitFinished{};
+    return {};
+}
+
+Status ServerEngine::on_client_finished(const msg::RawMessage& m) {
+    QTLS_TRY(check_finished(m, client_hs_secret_));
+    transcript_.add(m.full);
+    derive_resumption_secret();
+    client_hs_secret_.wipe();
+    emit_secret(Epoch::application, Direction::read, client_app_secret_, "CLIENT_TRAFFIC_SECRET_0");
+    state_ = Connected{};
+    mark_complete();
+    return {};
+}
+
+}  // namespace qtls::handshake

@@ -1,0 +1,61 @@
+// The TLS 1.3 server state machine (RFC 8446 §2, Appendix A.2).
+#pragma once
+
+#include <variant>
+
+#include "handshake/engine_base.h"
+
+namespace qtls::handshake {
+
+class ServerEngine final : public EngineBase {
+public:
+    ServerEngine(std::shared_ptr<const ServerConfig> config, ServerOptions options);
+    Status start() override { return {}; }
+
+private:
+    struct WaitClientHello {};
+    // After a HelloRetryRequest (§4.1.4): what the second ClientHello must match.
+    struct WaitSecondClientHello {
+        CipherSuite suite;
+        NamedGroup group;
+        Bytes cookie;
+    };
+    struct WaitCertificate {};
+    struct WaitCertificateVerify {
+        Bytes leaf_public_key;
+    };
+    struct WaitFinished {};
+    struct Connected {};
+    using State = std::variant<WaitClientHello, WaitSecondClientHello, WaitCertificate, WaitCertificateVerify,
+                               WaitFinished, Connected>;
+
+    // What the server decided from a ClientHello.
+    struct Selection {
+        CipherSuite suite{};
+        NamedGroup group{};
+        std::optional<msg::KeyShareEntry> client_share;  // absent: HelloRetryRequest needed
+        SignatureScheme scheme{};
+        std::shared_ptr<const CertifiedKey> certificate;
+        std::string alpn;
+        std::string server_name;
+        bool sni_received = false;
+        std::uint16_t peer_record_size_limit = 0;
+        Bytes transport_parameters;
+    };
+
+    Status on_handshake_message(const msg::RawMessage& m) override;
+    Status on_client_hello(const msg::RawMessage& m);
+    Result<Selection> select(const msg::ClientHello& ch);
+    Status send_hello_retry_request(const msg::ClientHello& ch, const Selection& sel, const msg::RawMessage& m);
+    Status send_server_flight(const msg::ClientHello& ch, const Selection& sel);
+    Status on_client_certificate(const msg::RawMessage& m);
+    Status on_client_certificate_verify(const msg::RawMessage& m);
+    Status on_client_finished(const msg::RawMessage& m);
+
+    std::shared_ptr<const ServerConfig> config_;
+    ServerOptions options_;
+    State state_ = WaitClientHello{};
+    Secret client_hs_secret_;
+};
+
+}  // namespace qtls::handshake
