@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -83,4 +84,13 @@ std::string_view to_string(NamedGroup g);
 std::string_view to_string(SignatureScheme s);
 std::string_view to_string(Epoch e);
 
+}  // namespace qtls
+
+namespace qtls {
+// Parse the names users type (as printed by to_string, plus the common
+// OpenSSL / IANA spellings): "X25519", "P-256", "secp256r1", "prime256v1",
+// "TLS_AES_128_GCM_SHA256", "rsa_pss_rsae_sha256", "ed25519", ...
+std::optional<NamedGroup> parse_group(std::string_view name);
+std::optional<CipherSuite> parse_cipher_suite(std::string_view name);
+std::optional<SignatureScheme> parse_signature_scheme(std::string_view name);
 }  // namespace qtls

@@ -1,0 +1,104 @@
+#include "cli_config.h"
+
+#include <sys/stat.h>
+
+namespace qtls::cli {
+
+namespace {
+
+std::string describe(const Error& e) { return std::string(e.what) + " (" + std::string(to_string(e.alert)) + ")"; }
+
+bool readable(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+// Shared algorithm lists and key log.
+template <class Config>
+void apply_common(const CliOptions& o, Config& c) {
+    if (!o.suites.empty()) c.cipher_suites = o.suites;
+    if (!o.groups.empty()) c.groups = o.groups;
+    if (!o.sigalgs.empty()) c.signature_schemes = o.sigalgs;
+    c.alpn = o.alpn;
+    c.record_size_limit = o.record_size_limit;
+    if (!o.keylog_file.empty())
+        c.keylog = keylog_file(o.keylog_file);
+    else
+        c.keylog = keylog_from_env();
+}
+
+Result<std::shared_ptr<CertVerifier>> make_verifier(const CliOptions& o, bool client_certs) {
+    X509VerifierOptions v;
+    v.ca_file = o.ca_file;
+    v.ca_dir = o.ca_dir;
+    v.system_roots = o.system_roots || (o.ca_file.empty() && o.ca_dir.empty());
+    v.client_certificates = client_certs;
+    return x509_verifier(v);
+}
+
+}  // namespace
+
+Built<ClientConfig> build_client_config(const CliOptions& o) {
+    auto c = std::make_shared<ClientConfig>();
+    apply_common(o, *c);
+    if (!o.key_share_groups.empty()) {
+        c->key_share_groups = o.key_share_groups;
+    } else if (!o.groups.empty()) {
+        c->key_share_groups = {o.groups.front()};
+    }
+    c->middlebox_compat = !o.no_compat;
+    if (!o.ca_file.empty() && !readable(o.ca_file)) return {nullptr, "cannot read --CAfile " + o.ca_file};
+    auto verifier = make_verifier(o, false);
+    if (!verifier.ok()) return {nullptr, "trust store: " + describe(verifier.error())};
+    c->verifier = *verifier;
+    if (!o.cert_file.empty() || !o.key_file.empty()) {
+        if (o.cert_file.empty() || o.key_file.empty()) return {nullptr, "--cert and --key go together"};
+        auto key = load_certified_key(o.cert_file, o.key_file);
+        if (!key.ok()) return {nullptr, o.cert_file + " / " + o.key_file + ": " + describe(key.error())};
+        c->client_certificate = *key;
+    }
+    if (auto s = validate(*c); !s.ok()) return {nullptr, describe(s.error())};
+    return {c, {}};
+}
+
+Built<ServerConfig> build_server_config(const CliOptions& o) {
+    auto c = std::make_shared<ServerConfig>();
+    apply_common(o, *c);
+    if (o.cert_file.empty() || o.key_file.empty()) return {nullptr, "the server needs --cert FILE and --key FILE"};
+    auto key = load_certified_key(o.cert_file, o.key_file);
+    if (!key.ok()) return {nullptr, o.cert_file + " / " + o.key_file + ": " + describe(key.error())};
+    if (o.sni_certs.empty()) {
+        c->cert_resolver = single_cert_resolver(*key);
+    } else {
+        auto resolver = std::make_shared<SniCertResolver>();
+        for (const auto& spec : o.sni_certs) {
+            // NAME=CERT,KEY: NAME documents intent; the certificate's own names route.
+            auto eq = spec.find('=');
+            auto comma = spec.find(',', eq == std::string::npos ? 0 : eq);
+            if (eq == std::string::npos || comma == std::string::npos)
+                return {nullptr, "--sni-cert expects NAME=CERT,KEY, got " + spec};
+            std::string cert = spec.substr(eq + 1, comma - eq - 1);
+            std::string keyf = spec.substr(comma + 1);
+            auto extra = load_certified_key(cert, keyf);
+            if (!extra.ok()) return {nullptr, cert + " / " + keyf + ": " + describe(extra.error())};
+            if (auto s = resolver->add(*extra); !s.ok()) return {nullptr, cert + ": " + describe(s.error())};
+        }
+        if (auto s = resolver->add(*key); !s.ok()) return {nullptr, o.cert_file + ": " + describe(s.error())};
+        resolver->set_default(*key);
+        c->cert_resolver = resolver;
+    }
+    if (o.verify_client || o.request_client) {
+        c->client_auth = o.verify_client ? ClientAuth::required : ClientAuth::optional;
+        if (o.ca_file.empty() && o.ca_dir.empty())
+            return {nullptr, "client authentication needs --CAfile (the CA that issued client certificates)"};
+        auto verifier = make_verifier(o, true);
+        if (!verifier.ok()) return {nullptr, "client trust store: " + describe(verifier.error())};
+        c->client_verifier = *verifier;
+    }
+    c->force_hello_retry = o.force_hrr;
+    c->hello_retry_cookie = o.hrr_cookie;
+    if (auto s = validate(*c); !s.ok()) return {nullptr, describe(s.error())};
+    return {c, {}};
+}
+
+}  // namespace qtls::cli

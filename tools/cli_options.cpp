@@ -1,0 +1,208 @@
+#include "cli_options.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+namespace qtls::cli {
+
+namespace {
+
+std::vector<std::string> split(std::string_view s, char sep) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        std::size_t end = s.find(sep, start);
+        if (end == std::string_view::npos) end = s.size();
+        if (end > start) out.emplace_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+template <class T, class Parse>
+bool parse_list(std::string_view flag, std::string_view value, std::vector<T>& out, Parse parse) {
+    out.clear();
+    for (const auto& item : split(value, value.find(':') != std::string_view::npos ? ':' : ',')) {
+        auto v = parse(item);
+        if (!v) {
+            std::fprintf(stderr, "qtls: %.*s: unknown name '%s'\n", static_cast<int>(flag.size()), flag.data(),
+                         item.c_str());
+            return false;
+        }
+        out.push_back(*v);
+    }
+    return !out.empty();
+}
+
+bool parse_int(std::string_view flag, const char* value, long lo, long hi, long& out) {
+    char* end = nullptr;
+    out = std::strtol(value, &end, 10);
+    if (*value == '\0' || *end != '\0' || out < lo || out > hi) {
+        std::fprintf(stderr, "qtls: %.*s expects a number in %ld..%ld, got '%s'\n", static_cast<int>(flag.size()),
+                     flag.data(), lo, hi, value);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+void print_help() {
+    std::fputs(
+        R"(qtls - TLS 1.3 client and server (qtls library)
+
+Usage:
+  qtls client HOST:PORT [options]   connect, print what was negotiated, then pipe
+                                    stdin to the connection and the connection to stdout
+  qtls server [options]             accept connections (default 127.0.0.1:0, prints
+                                    "ACCEPT HOST:PORT" once listening)
+  qtls help | --help                this text
+  qtls version                      library version
+
+Common options:
+  --cert FILE            certificate chain (PEM, leaf first): the server's, or the
+                         client's for client authentication
+  --key FILE             private key for --cert (PEM or DER; PKCS#8, PKCS#1, SEC1)
+  --CAfile FILE          trust anchors (PEM bundle) for verifying the peer
+  --CApath DIR           trust anchors in an OpenSSL hashed directory
+  --system-roots         also trust the system store (/etc/ssl/certs)
+  --alpn LIST            ALPN protocols, comma separated, in preference order
+  --groups LIST          key exchange groups: X25519, P-256, P-384 (default: all three)
+  --key-share LIST       client: groups to send key shares for (default: X25519);
+                         a group not listed here costs a HelloRetryRequest
+  --ciphersuites LIST    TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384,
+                         TLS_CHACHA20_POLY1305_SHA256 (default: all, in that order)
+  --sigalgs LIST         signature schemes, e.g. ecdsa_secp256r1_sha256,ed25519,
+                         rsa_pss_rsae_sha256
+  --record-size-limit N  offer RFC 8449 record_size_limit N (64..16385)
+  --keylogfile FILE      append secrets in SSLKEYLOGFILE format (the SSLKEYLOGFILE
+                         environment variable does the same)
+  --timeout SECONDS      bound for connect, handshake and each read (default 30)
+  -v, --verbose          progress on stderr
+  -q, --quiet            no summary line
+
+Client options:
+  --servername NAME      SNI and the name the certificate must match (default: HOST;
+                         an IP literal is matched against the certificate's IP SANs)
+  --key-update           send a KeyUpdate (update_requested) right after the handshake
+  --no-middlebox-compat  do not use middlebox compatibility mode (RFC 8446 D.4)
+
+Server options:
+  --accept HOST:PORT     listen address (default 127.0.0.1:0: an ephemeral port)
+  --naccept N            exit after N connections (default: serve forever)
+  --echo                 send received data back
+  --rev                  answer each line reversed; a line "CLOSE" closes (like
+                         openssl s_server -rev)
+  --verify-client        require a client certificate (verified with --CAfile)
+  --request-client       ask for a client certificate but accept none
+  --sni-cert NAME=CERT,KEY  an extra certificate for SNI NAME (repeatable); --cert/--key
+                         serve every other name
+  --force-hrr            always answer the first ClientHello with a HelloRetryRequest
+  --hrr-cookie           put a cookie in HelloRetryRequests
+
+Exit status: 0 on success; 1 when the handshake or connection failed (the error
+names the TLS alert and its cause); 2 for usage errors.
+)",
+        stdout);
+}
+
+std::optional<CliOptions> parse_options(int argc, char** argv) {
+    CliOptions o;
+    if (argc < 2) {
+        print_help();
+        return std::nullopt;
+    }
+    o.command = argv[1];
+    if (o.command == "--help" || o.command == "-h") o.command = "help";
+    if (o.command == "--version") o.command = "version";
+    int i = 2;
+    if (o.command == "client") {
+        if (argc < 3 || argv[2][0] == '-') {
+            std::fprintf(stderr, "qtls client: missing HOST:PORT (try 'qtls --help')\n");
+            return std::nullopt;
+        }
+        o.target = argv[2];
+        i = 3;
+    } else if (o.command != "server" && o.command != "help" && o.command != "version") {
+        std::fprintf(stderr, "qtls: unknown command '%s' (try 'qtls --help')\n", argv[1]);
+        return std::nullopt;
+    }
+    for (; i < argc; ++i) {
+        std::string_view a = argv[i];
+        auto value = [&]() -> const char* {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "qtls: %s needs a value\n", argv[i]);
+                return nullptr;
+            }
+            return argv[++i];
+        };
+        long n = 0;
+        const char* v = nullptr;
+        if (a == "-h" || a == "--help") {
+            o.command = "help";
+        } else if (a == "-v" || a == "--verbose") {
+            o.verbose = true;
+        } else if (a == "-q" || a == "--quiet") {
+            o.quiet = true;
+        } else if (a == "--system-roots") {
+            o.system_roots = true;
+        } else if (a == "--key-update") {
+            o.key_update = true;
+        } else if (a == "--no-middlebox-compat") {
+            o.no_compat = true;
+        } else if (a == "--echo") {
+            o.mode = ServerMode::echo;
+        } else if (a == "--rev") {
+            o.mode = ServerMode::reverse_lines;
+        } else if (a == "--verify-client") {
+            o.verify_client = true;
+        } else if (a == "--request-client") {
+            o.request_client = true;
+        } else if (a == "--force-hrr") {
+            o.force_hrr = true;
+        } else if (a == "--hrr-cookie") {
+            o.hrr_cookie = true;
+        } else if (!(v = nullptr) && (a == "--cert" || a == "--key" || a == "--CAfile" || a == "--cafile" ||
+                                      a == "--CApath" || a == "--alpn" || a == "--groups" || a == "--key-share" ||
+                                      a == "--ciphersuites" || a == "--sigalgs" || a == "--keylogfile" ||
+                                      a == "--timeout" || a == "--servername" || a == "--accept" ||
+                                      a == "--naccept" || a == "--sni-cert" || a == "--record-size-limit")) {
+            if (!(v = value())) return std::nullopt;
+            if (a == "--cert") o.cert_file = v;
+            else if (a == "--key") o.key_file = v;
+            else if (a == "--CAfile" || a == "--cafile") o.ca_file = v;
+            else if (a == "--CApath") o.ca_dir = v;
+            else if (a == "--alpn") o.alpn = split(v, ',');
+            else if (a == "--groups") {
+                if (!parse_list(a, v, o.groups, parse_group)) return std::nullopt;
+            } else if (a == "--key-share") {
+                if (!parse_list(a, v, o.key_share_groups, parse_group)) return std::nullopt;
+            } else if (a == "--ciphersuites") {
+                if (!parse_list(a, v, o.suites, parse_cipher_suite)) return std::nullopt;
+            } else if (a == "--sigalgs") {
+                if (!parse_list(a, v, o.sigalgs, parse_signature_scheme)) return std::nullopt;
+            } else if (a == "--keylogfile") o.keylog_file = v;
+            else if (a == "--timeout") {
+                if (!parse_int(a, v, 1, 3600, n)) return std::nullopt;
+                o.timeout_ms = static_cast<int>(n * 1000);
+            } else if (a == "--servername") o.server_name = v;
+            else if (a == "--accept") o.accept = v;
+            else if (a == "--naccept") {
+                if (!parse_int(a, v, 1, 1 << 30, n)) return std::nullopt;
+                o.naccept = static_cast<int>(n);
+            } else if (a == "--sni-cert") o.sni_certs.push_back(v);
+            else if (a == "--record-size-limit") {
+                if (!parse_int(a, v, 64, 16385, n)) return std::nullopt;
+                o.record_size_limit = static_cast<std::uint16_t>(n);
+            }
+        } else {
+            std::fprintf(stderr, "qtls: unknown option '%s' (try 'qtls --help')\n", argv[i]);
+            return std::nullopt;
+        }
+    }
+    return o;
+}
+
+}  // namespace qtls::cli

@@ -1,0 +1,52 @@
+// Command-line options of the qtls program and their parser.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qtls/types.h"
+
+namespace qtls::cli {
+
+enum class ServerMode { print, echo, reverse_lines };
+
+struct CliOptions {
+    std::string command;  // client | server | help | version
+    // Shared.
+    std::string cert_file;
+    std::string key_file;
+    std::string ca_file;
+    std::string ca_dir;
+    bool system_roots = false;
+    std::vector<std::string> alpn;
+    std::vector<NamedGroup> groups;
+    std::vector<NamedGroup> key_share_groups;
+    std::vector<CipherSuite> suites;
+    std::vector<SignatureScheme> sigalgs;
+    std::string keylog_file;
+    int timeout_ms = 30'000;
+    bool verbose = false;
+    bool quiet = false;
+    std::uint16_t record_size_limit = 0;
+    // Client.
+    std::string target;       // HOST:PORT
+    std::string server_name;  // SNI; default: HOST
+    bool key_update = false;
+    bool no_compat = false;
+    // Server.
+    std::string accept = "127.0.0.1:0";
+    int naccept = 0;  // 0: serve forever
+    ServerMode mode = ServerMode::print;
+    bool verify_client = false;   // require a client certificate
+    bool request_client = false;  // ask for one, accept none
+    bool force_hrr = false;
+    bool hrr_cookie = false;
+    std::vector<std::string> sni_certs;  // NAME=CERT,KEY (several certificates by SNI)
+};
+
+// Parses argv; on error returns nullopt after printing the cause to stderr.
+std::optional<CliOptions> parse_options(int argc, char** argv);
+void print_help();
+
+}  // namespace qtls::cli

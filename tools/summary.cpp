@@ -1,0 +1,23 @@
+#include "summary.h"
+
+#include "qtls/certs.h"
+
+namespace qtls::cli {
+
+std::string negotiated_summary(const Negotiated& n, Side side) {
+    std::string s = "TLSv1.3 " + std::string(to_string(n.suite));
+    s += " group=" + (n.group ? std::string(to_string(*n.group)) : std::string("none"));
+    auto sig = side == Side::client ? n.peer_signature_scheme : n.own_signature_scheme;
+    s += " sig=" + (sig ? std::string(to_string(*sig)) : std::string("none"));
+    s += " alpn=" + (n.alpn.empty() ? std::string("none") : n.alpn);
+    if (side == Side::server) s += " sni=" + (n.server_name.empty() ? std::string("none") : n.server_name);
+    s += std::string(" hrr=") + (n.hello_retry ? "yes" : "no");
+    if (!n.peer_certificates.empty())
+        s += " peer=\"" + certificate_subject(n.peer_certificates.front()) + "\"";
+    else if (side == Side::server)
+        s += " peer=none";
+    if (side == Side::server && n.client_authenticated) s += " client-auth=yes";
+    return s;
+}
+
+}  // namespace qtls::cli

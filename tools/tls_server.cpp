@@ -1,0 +1,126 @@
+// `qtls server`: listen, then serve connections one after another: print
+// received data, echo it, or answer lines reversed (--rev, the protocol of
+// openssl s_server -rev, so peer clients end by themselves).
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "cli_config.h"
+#include "commands.h"
+#include "net.h"
+#include "qtls/socket.h"
+#include "summary.h"
+#include "tls_io.h"
+
+namespace qtls::cli {
+
+namespace {
+
+// Returns true when the connection should close after this data.
+bool answer(const CliOptions& o, record::Connection& conn, int fd, ByteView data, std::string& line_buffer) {
+    if (o.mode == ServerMode::print) {
+        std::fwrite(data.data(), 1, data.size(), stdout);
+        std::fflush(stdout);
+        return false;
+    }
+    if (o.mode == ServerMode::echo) return !record::write_all(conn, fd, data, o.timeout_ms).ok();
+    line_buffer.append(reinterpret_cast<const char*>(data.data()), data.size());
+    std::size_t nl;
+    while ((nl = line_buffer.find('\n')) != std::string::npos) {
+        std::string line = line_buffer.substr(0, nl);
+        line_buffer.erase(0, nl + 1);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line == "CLOSE") return true;
+        std::reverse(line.begin(), line.end());
+        line.push_back('\n');
+        if (!record::write_all(conn, fd, as_bytes(line), o.timeout_ms).ok()) return true;
+    }
+    return false;
+}
+
+// Serves one accepted connection; returns false when it failed.
+bool serve(const CliOptions& o, const std::shared_ptr<const ServerConfig>& config, int fd) {
+    auto conn = record::Connection::server(config);
+    if (!conn.ok()) {
+        std::fprintf(stderr, "qtls server: %s\n", std::string(conn.error().what).c_str());
+        return false;
+    }
+    if (auto s = record::drive_handshake(*conn, fd, o.timeout_ms); !s.ok()) {
+        std::fprintf(stderr, "qtls server: handshake failed: %s\n", describe(*conn, s.error()).c_str());
+        return false;
+    }
+    if (!o.quiet) std::fprintf(stderr, "qtls: accepted: %s\n", negotiated_summary(conn->negotiated(), Side::server).c_str());
+    std::string lines;
+    bool eof = false;
+    bool ok = true;
+    bool closing = false;
+    while (conn->close_state() == record::CloseState::open && !eof && !closing) {
+        pollfd p{fd, POLLIN, 0};
+        int rc = ::poll(&p, 1, o.timeout_ms);
+        if (rc == 0) {
+            std::fprintf(stderr, "qtls server: timed out waiting for the client\n");
+            ok = false;
+            break;
+        }
+        if (rc < 0) continue;
+        Status s = receive_available(*conn, fd, eof);
+        drain_plaintext(*conn, [&](ByteView d) { closing = closing || answer(o, *conn, fd, d, lines); });
+        if (!s.ok()) {
+            std::fprintf(stderr, "qtls server: %s\n", describe(*conn, s.error()).c_str());
+            ok = false;
+            break;
+        }
+        (void)record::flush(*conn, fd, o.timeout_ms);
+    }
+    if (conn->close_state() == record::CloseState::truncated) {
+        std::fprintf(stderr, "qtls server: %s\n", std::string(record::kUnexpectedEof).c_str());
+        ok = false;
+    } else if (conn->close_state() == record::CloseState::failed && ok) {
+        std::fprintf(stderr, "qtls server: %s\n", describe(*conn, *conn->error()).c_str());
+        ok = false;
+    }
+    if (conn->close_state() != record::CloseState::failed) (void)record::close(*conn, fd, o.timeout_ms);
+    if (o.verbose) std::fprintf(stderr, "qtls: connection closed\n");
+    return ok;
+}
+
+}  // namespace
+
+int run_server(const CliOptions& o) {
+    auto built = build_server_config(o);
+    if (!built.config) {
+        std::fprintf(stderr, "qtls server: %s\n", built.error.c_str());
+        return 2;
+    }
+    HostPort hp;
+    if (!split_host_port(o.accept, hp)) {
+        std::fprintf(stderr, "qtls server: --accept expects HOST:PORT, got '%s'\n", o.accept.c_str());
+        return 2;
+    }
+    std::string error;
+    int lfd = listen_tcp(hp, error);
+    if (lfd < 0) {
+        std::fprintf(stderr, "qtls server: %s\n", error.c_str());
+        return 1;
+    }
+    std::printf("ACCEPT %s\n", local_address(lfd).c_str());
+    std::fflush(stdout);
+    int failures = 0;
+    for (int served = 0; o.naccept == 0 || served < o.naccept; ++served) {
+        int fd = accept_tcp(lfd, -1, error);
+        if (fd < 0) {
+            std::fprintf(stderr, "qtls server: %s\n", error.c_str());
+            ++failures;
+            continue;
+        }
+        if (!serve(o, built.config, fd)) ++failures;
+        ::close(fd);
+    }
+    ::close(lfd);
+    return failures == 0 ? 0 : 1;
+}
+
+}  // namespace qtls::cli
