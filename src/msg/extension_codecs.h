@@ -1,0 +1,9 @@
+// Umbrella header for the typed extension body codecs.
+#pragma once
+
+#include "msg/ext_key_share.h"
+#include "msg/ext_lists.h"
+#include "msg/ext_misc.h"
+#include "msg/ext_names.h"
+#include "msg/ext_pre_shared_key.h"
+#include "msg/extensions.h"
