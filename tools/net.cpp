@@ -131,4 +131,16 @@ int accept_tcp(int listen_fd, int timeout_ms, std::string& error) {
     return fd;
 }
 
+void lingering_close(int fd, int timeout_ms) {
+    ::shutdown(fd, SHUT_WR);
+    char sink[4096];
+    for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, timeout_ms) <= 0) break;
+        ssize_t n = ::recv(fd, sink, sizeof sink, 0);
+        if (n <= 0) break;
+    }
+    ::close(fd);
+}
+
 }  // namespace qtls::cli

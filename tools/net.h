@@ -21,4 +21,10 @@ std::string local_address(int fd);
 // Waits for a connection; -1 with `error` on failure or timeout (timeout_ms < 0: forever).
 int accept_tcp(int listen_fd, int timeout_ms, std::string& error);
 
+// Closes a connected socket without losing data the peer has not read yet:
+// half-close, then read (and discard) until the peer's EOF or the timeout,
+// so unread input never turns the close into a reset (RFC 7230 §6.6 calls
+// this a lingering close).
+void lingering_close(int fd, int timeout_ms);
+
 }  // namespace qtls::cli

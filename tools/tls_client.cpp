@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "cli_config.h"
@@ -64,6 +65,7 @@ int run_client(const CliOptions& o) {
         if (o.verbose) std::fprintf(stderr, "qtls: sent KeyUpdate (update_requested)\n");
     }
 
+    drain_plaintext(*conn, write_stdout);  // data that came with the handshake's last flight
     bool stdin_open = true;
     bool eof = false;
     int status = 0;
@@ -121,7 +123,7 @@ int run_client(const CliOptions& o) {
             break;
         case record::CloseState::open: break;
     }
-    ::close(fd);
+    lingering_close(fd, std::min(o.timeout_ms, 2000));
     return status;
 }
 

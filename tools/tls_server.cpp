@@ -57,6 +57,9 @@ bool serve(const CliOptions& o, const std::shared_ptr<const ServerConfig>& confi
     bool eof = false;
     bool ok = true;
     bool closing = false;
+    // The handshake may already have read application data (and even the
+    // client's close_notify) that arrived with the client's Finished.
+    drain_plaintext(*conn, [&](ByteView d) { closing = closing || answer(o, *conn, fd, d, lines); });
     while (conn->close_state() == record::CloseState::open && !eof && !closing) {
         pollfd p{fd, POLLIN, 0};
         int rc = ::poll(&p, 1, o.timeout_ms);
@@ -117,7 +120,7 @@ int run_server(const CliOptions& o) {
             continue;
         }
         if (!serve(o, built.config, fd)) ++failures;
-        ::close(fd);
+        lingering_close(fd, std::min(o.timeout_ms, 2000));
     }
     ::close(lfd);
     return failures == 0 ? 0 : 1;
