@@ -1,0 +1,120 @@
+// The default CertVerifier: RFC 5280 path building and validation by
+// libcrypto's X509_STORE, then the RFC 6125 name check (RFC 8446 §4.4.2.4
+// leaves both to the application).
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <ctime>
+#include <string>
+
+#include "crypto/libcrypto_ptr.h"
+#include "qtls/certs.h"
+#include "x509/decode.h"
+#include "x509/verify_error.h"
+
+namespace qtls {
+
+namespace {
+
+// inet_pton accepts exactly the textual IPv4/IPv6 forms (no hostnames, no
+// shorthand like "127.1"), which is what an IP-literal SNI target looks like.
+bool is_ip_literal(const std::string& name) {
+    unsigned char buf[16];
+    return inet_pton(AF_INET, name.c_str(), buf) == 1 || inet_pton(AF_INET6, name.c_str(), buf) == 1;
+}
+
+// "[::1]" as written in URLs names the same address as "::1".
+std::string strip_brackets(std::string_view name) {
+    if (name.size() >= 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
+    return std::string(name);
+}
+
+bool name_matches(X509* leaf, std::string_view peer_name) {
+    const std::string name = strip_brackets(peer_name);
+    int rc;
+    if (is_ip_literal(name)) {
+        // iPAddress subjectAltName entries only (RFC 5280 §4.2.1.6).
+        rc = X509_check_ip_asc(leaf, name.c_str(), 0);
+    } else {
+        // RFC 6125 §6.4.3: a wildcard is the whole left-most label only
+        // ("*.example.com", never "w*.example.com").
+        rc = X509_check_host(leaf, name.data(), name.size(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr);
+    }
+    ERR_clear_error();
+    return rc == 1;
+}
+
+class X509Verifier final : public CertVerifier {
+public:
+    X509Verifier(crypto::X509StorePtr store, const X509VerifierOptions& options)
+        : store_(std::move(store)),
+          purpose_(options.client_certificates ? X509_PURPOSE_SSL_CLIENT : X509_PURPOSE_SSL_SERVER),
+          fixed_time_(options.fixed_time) {}
+
+    Status verify(std::span<const Bytes> chain, std::string_view peer_name) override {
+        if (chain.empty()) return Error{Alert::bad_certificate, "empty certificate chain"};
+        crypto::X509Ptr leaf = x509::decode_certificate(chain[0]);
+        if (!leaf) return Error{Alert::bad_certificate, "malformed certificate"};
+        // Everything after the leaf only helps build a path; trust comes from
+        // the store alone (RFC 8446 §4.4.2: the chain may be unordered and
+        // may include unneeded certificates).
+        crypto::X509StackPtr untrusted(sk_X509_new_null());
+        if (!untrusted) return Error{Alert::internal_error, "out of memory"};
+        for (std::size_t i = 1; i < chain.size(); ++i) {
+            crypto::X509Ptr cert = x509::decode_certificate(chain[i]);
+            if (!cert) return Error{Alert::bad_certificate, "malformed certificate"};
+            if (sk_X509_push(untrusted.get(), cert.get()) <= 0) return Error{Alert::internal_error, "out of memory"};
+            cert.release();  // now owned by the stack
+        }
+
+        crypto::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+        if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), leaf.get(), untrusted.get()) != 1) {
+            ERR_clear_error();
+            return Error{Alert::internal_error, "cannot initialise certificate verification"};
+        }
+        // A server certificate needs serverAuth, a client one clientAuth
+        // (RFC 5280 §4.2.1.12), checked along the whole chain.
+        X509_STORE_CTX_set_purpose(ctx.get(), purpose_);
+        if (fixed_time_ != 0)
+            X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), static_cast<time_t>(fixed_time_));
+
+        const int rc = X509_verify_cert(ctx.get());
+        const int err = X509_STORE_CTX_get_error(ctx.get());
+        ERR_clear_error();
+        if (rc != 1) return x509::verify_error_to_alert(err == X509_V_OK ? X509_V_ERR_UNSPECIFIED : err);
+
+        if (!peer_name.empty() && !name_matches(leaf.get(), peer_name))
+            return Error{Alert::bad_certificate, "certificate does not match the server name"};
+        return {};
+    }
+
+private:
+    crypto::X509StorePtr store_;
+    int purpose_;
+    std::int64_t fixed_time_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<CertVerifier>> x509_verifier(const X509VerifierOptions& options) {
+    if (options.ca_file.empty() && options.ca_dir.empty() && !options.system_roots)
+        return Error{Alert::internal_error, "no trust anchors configured (ca_file, ca_dir or system_roots)"};
+    crypto::X509StorePtr store(X509_STORE_new());
+    if (!store) return Error{Alert::internal_error, "out of memory"};
+    Status st;
+    if (!options.ca_file.empty() && X509_STORE_load_file(store.get(), options.ca_file.c_str()) != 1)
+        st = Error{Alert::internal_error, "cannot load the CA file"};
+    else if (!options.ca_dir.empty() && X509_STORE_load_path(store.get(), options.ca_dir.c_str()) != 1)
+        st = Error{Alert::internal_error, "cannot use the CA directory"};
+    // The platform bundle: OPENSSLDIR (/etc/ssl/certs on Debian and
+    // derivatives), or $SSL_CERT_FILE / $SSL_CERT_DIR when set.
+    else if (options.system_roots && X509_STORE_set_default_paths(store.get()) != 1)
+        st = Error{Alert::internal_error, "cannot load the system trust store"};
+    ERR_clear_error();
+    if (!st) return st.error();
+    return std::shared_ptr<CertVerifier>(std::make_shared<X509Verifier>(std::move(store), options));
+}
+
+}  // namespace qtls
