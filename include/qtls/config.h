@@ -10,6 +10,7 @@
 #include "qtls/certs.h"
 #include "qtls/keylog.h"
 #include "qtls/provider.h"
+#include "qtls/session.h"
 #include "qtls/types.h"
 
 namespace qtls {
@@ -37,6 +38,13 @@ struct ClientConfig {
     bool middlebox_compat = true;
     // RFC 8449 record_size_limit to offer; 0 sends none.
     std::uint16_t record_size_limit = 0;
+    // Resumption (RFC 8446 §2.2): tickets are stored here and offered on the
+    // next connection to the same server name. Null: no resumption.
+    std::shared_ptr<ClientSessionStore> session_store;
+    // Also offer psk_ke (resumption without a fresh (EC)DHE); psk_dhe_ke is
+    // always offered and preferred (RFC 8446 §4.2.9).
+    bool offer_psk_ke = false;
+    Clock clock;  // null: system_clock_ms (ticket ages)
 };
 
 enum class ClientAuth : std::uint8_t { none, optional, required };
@@ -59,6 +67,14 @@ struct ServerConfig {
     // Tell the client our supported groups in EncryptedExtensions (§4.2.7).
     bool advertise_groups = false;
     std::uint16_t record_size_limit = 0;
+    // Resumption: tickets are sealed and opened by this ticketer (null: no
+    // tickets are issued and offered PSKs are ignored).
+    std::shared_ptr<Ticketer> ticketer;
+    std::uint32_t ticket_lifetime_s = 7200;  // at most 604800 (RFC 8446 §4.6.1)
+    std::uint8_t tickets_per_connection = 1;
+    // Accept psk_ke (no (EC)DHE, so no forward secrecy) when the client offers only that.
+    bool accept_psk_ke = false;
+    Clock clock;
 };
 
 // Returns a description of the first inconsistency, or ok.

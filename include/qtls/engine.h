@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,7 @@ struct Negotiated {
     std::string server_name;
     std::vector<Bytes> peer_certificates;
     bool hello_retry = false;
+    bool resumed = false;  // the handshake used a resumption PSK
     bool client_authenticated = false;
     std::uint16_t peer_record_size_limit = 0;
 };
@@ -72,6 +74,14 @@ struct ClientOptions {
 struct ServerOptions {
     Transport transport = Transport::tcp;
     Bytes quic_transport_parameters;
+    // QUIC, optional: called once while the server flight is built, after
+    // the ServerHello bytes, PeerTransportParameters and the handshake
+    // secrets are queued and before EncryptedExtensions is encoded; the
+    // result replaces quic_transport_parameters (an error aborts the
+    // handshake with its alert). For front ends whose parameters depend on
+    // the client's (RFC 9368 version_information) or on installing the
+    // handshake keys first. poll() may be called from inside it.
+    std::function<Result<Bytes>()> quic_transport_parameters_callback;
 };
 
 namespace detail {

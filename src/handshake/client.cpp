@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "handshake/peer_name.h"
+#include "handshake/psk.h"
 #include "handshake/signatures.h"
 #include "qtls/certs.h"
 
@@ -89,12 +90,55 @@ Status ClientEngine::build_client_hello() {
     if (config_->record_size_limit != 0)
         put(exts, ExtensionType::record_size_limit, msg::encode_record_size_limit(config_->record_size_limit));
     if (is_quic()) put(exts, ExtensionType::quic_transport_parameters, options_.quic_transport_parameters);
+    offer_stored_session();
+    return {};
+}
+
+// RFC 8446 §4.2.11: offer a stored ticket as the (last) pre_shared_key
+// extension; its binder is filled in once the ClientHello is encoded.
+void ClientEngine::offer_stored_session() {
+    if (!config_->session_store || options_.server_name.empty()) return;
+    auto s = config_->session_store->take(options_.server_name);
+    if (!s) return;
+    const std::uint64_t now = now_ms();
+    const bool suite_offered = std::find(config_->cipher_suites.begin(), config_->cipher_suites.end(), s->suite) !=
+                               config_->cipher_suites.end();
+    if (!suite_offered || now < s->received_at_ms || now - s->received_at_ms >= std::uint64_t{s->lifetime_s} * 1000)
+        return;
+    session_ = std::move(s);
+    std::vector<std::uint8_t> modes = {kPskDheKe};
+    if (config_->offer_psk_ke) modes.push_back(kPskKe);
+    put(hello_.extensions, ExtensionType::psk_key_exchange_modes, msg::encode_psk_key_exchange_modes(modes));
+    // §4.2.11.1: the age in milliseconds, obfuscated by the ticket's age_add.
+    auto age = static_cast<std::uint32_t>(now - session_->received_at_ms);
+    msg::OfferedPsks offered;
+    offered.identities.push_back({session_->ticket, age + session_->age_add});
+    offered.binders.push_back(Bytes(suite_info(session_->suite)->hash_len, 0));
+    put(hello_.extensions, ExtensionType::pre_shared_key, msg::encode_pre_shared_key_client(offered));
+}
+
+// The binder is the last bytes of the ClientHello (one PSK is offered):
+// compute it over the truncated message and patch it in (§4.2.11.2).
+Status ClientEngine::fill_psk_binder(Bytes& encoded) const {
+    const msg::Extension* pre = msg::find_extension(hello_.extensions, ExtensionType::pre_shared_key);
+    if (!pre || !session_) return {};
+    QTLS_ASSIGN_OR_RETURN(msg::OfferedPsks offered, msg::decode_pre_shared_key_client(pre->body));
+    const SuiteInfo* info = suite_info(session_->suite);
+    if (offered.binders.size() != 1 || offered.binders[0].size() != info->hash_len)
+        return Error{Alert::internal_error, "ClientHello must carry exactly one binder"};
+    const std::size_t binders_len = msg::binders_encoded_length(offered);
+    ByteView truncated = ByteView(encoded).first(encoded.size() - binders_len);
+    Digest hash = binder_hash(transcript_, *provider_, info->hash, truncated);
+    Digest binder = psk_binder({provider_.get(), info->hash}, session_->psk.view(), hash);
+    std::copy(binder.view().begin(), binder.view().end(), encoded.end() - static_cast<std::ptrdiff_t>(info->hash_len));
     return {};
 }
 
 Status ClientEngine::send_client_hello() {
     if (hooks_ && hooks_->client_hello) hooks_->client_hello(hello_);
-    send_message(Epoch::initial, hello_.encode());
+    Bytes encoded = hello_.encode();
+    QTLS_TRY(fill_psk_binder(encoded));
+    send_message(Epoch::initial, encoded);
     return {};
 }
 
@@ -152,21 +196,35 @@ Status ClientEngine::on_server_hello(const msg::RawMessage& m) {
     if (retried_ && sh.cipher_suite != hrr_suite_)
         return Error{Alert::illegal_parameter, "ServerHello suite differs from the HelloRetryRequest"};
     QTLS_TRY(check_server_extensions_solicited(sh.extensions));
+    // Resumption (§4.2.11): the server accepted our (single) PSK.
+    ByteView psk;
+    if (const auto* pre = msg::find_extension(sh.extensions, ExtensionType::pre_shared_key)) {
+        QTLS_ASSIGN_OR_RETURN(std::uint16_t selected, msg::decode_pre_shared_key_server(pre->body));
+        if (selected != 0 || !session_) return Error{Alert::illegal_parameter, "server selected a PSK not offered"};
+        if (suite_info(sh.cipher_suite)->hash != suite_info(session_->suite)->hash)
+            return Error{Alert::illegal_parameter, "server selected a suite whose hash does not match the PSK"};
+        psk = session_->psk.view();
+        negotiated_.resumed = true;
+    }
     const msg::Extension* ks = msg::find_extension(sh.extensions, ExtensionType::key_share);
-    if (!ks) return Error{Alert::missing_extension, "ServerHello without key_share"};
-    QTLS_ASSIGN_OR_RETURN(msg::KeyShareEntry entry, msg::decode_key_share_server(ks->body));
-    auto share = std::find_if(shares_.begin(), shares_.end(), [&](const auto& s) {
-        return static_cast<std::uint16_t>(s->group()) == entry.group;
-    });
-    if (share == shares_.end()) return Error{Alert::illegal_parameter, "server key share for a group not offered"};
-
+    Secret ecdhe;
     QTLS_TRY(select_suite(static_cast<CipherSuite>(sh.cipher_suite)));
+    if (ks) {
+        QTLS_ASSIGN_OR_RETURN(msg::KeyShareEntry entry, msg::decode_key_share_server(ks->body));
+        auto share = std::find_if(shares_.begin(), shares_.end(), [&](const auto& s) {
+            return static_cast<std::uint16_t>(s->group()) == entry.group;
+        });
+        if (share == shares_.end()) return Error{Alert::illegal_parameter, "server key share for a group not offered"};
+        QTLS_ASSIGN_OR_RETURN(ecdhe, (*share)->agree(entry.key_exchange));
+        negotiated_.group = (*share)->group();
+    } else if (!negotiated_.resumed || !config_->offer_psk_ke) {
+        // Only psk_ke (which we may not have offered) goes without a key share.
+        return Error{Alert::missing_extension, "ServerHello without key_share"};
+    }
     transcript_.add(m.full);
-    QTLS_ASSIGN_OR_RETURN(Secret ecdhe, (*share)->agree(entry.key_exchange));
-    negotiated_.group = (*share)->group();
     shares_.clear();  // the private keys are no longer needed: wipe them now
 
-    auto early = crypto::EarlySecret::derive(hash_ref(), {});
+    auto early = crypto::EarlySecret::derive(hash_ref(), psk);
     handshake_secret_.emplace(early.next(ecdhe.view()));
     observe_secret("handshake_secret", handshake_secret_->secret());
     Digest ch_sh = transcript_.current();
@@ -218,6 +276,13 @@ Status ClientEngine::on_hello_retry_request(const msg::ServerHello& hrr, const m
         replace_or_add(hello_.extensions, ExtensionType::cookie, msg::encode_cookie(value));
     }
     std::erase_if(hello_.extensions, [](const msg::Extension& e) { return e.type == code(ExtensionType::early_data); });
+    if (session_ && suite_info(session_->suite)->hash != suite_->hash) {
+        // §4.1.4: do not offer a PSK whose hash the retry's suite cannot use.
+        session_.reset();
+        std::erase_if(hello_.extensions, [](const msg::Extension& e) {
+            return e.type == code(ExtensionType::pre_shared_key) || e.type == code(ExtensionType::psk_key_exchange_modes);
+        });
+    }
     QTLS_TRY(send_client_hello());
     state_ = WaitServerHello{};
     return {};
@@ -246,7 +311,11 @@ Status ClientEngine::on_encrypted_extensions(const msg::RawMessage& m) {
         emit(PeerTransportParameters{tp->body});
     }
     transcript_.add(m.full);
-    state_ = WaitCertificateOrRequest{};
+    // A resumed handshake authenticates through the PSK: no certificates (§2.2).
+    if (negotiated_.resumed)
+        state_ = WaitFinished{};
+    else
+        state_ = WaitCertificateOrRequest{};
     return {};
 }
 
@@ -343,12 +412,28 @@ Status ClientEngine::send_client_certificate() {
     return {};
 }
 
+// RFC 8446 §4.6.1: remember the ticket with the PSK it stands for.
+Status ClientEngine::store_ticket(const msg::NewSessionTicket& nst) {
+    if (!config_->session_store || options_.server_name.empty() || nst.lifetime == 0) return {};
+    StoredSession s;
+    s.suite = suite_->suite;
+    s.ticket = nst.ticket;
+    s.psk = crypto::resumption_psk(hash_ref(), resumption_master_, nst.nonce);
+    s.age_add = nst.age_add;
+    s.lifetime_s = nst.lifetime;
+    s.received_at_ms = now_ms();
+    if (const auto* ed = msg::find_extension(nst.extensions, ExtensionType::early_data)) {
+        QTLS_ASSIGN_OR_RETURN(s.max_early_data, msg::decode_early_data_ticket(ed->body));
+    }
+    s.alpn = negotiated_.alpn;
+    config_->session_store->put(options_.server_name, std::move(s));
+    return {};
+}
+
 Status ClientEngine::on_post_handshake_message(const msg::RawMessage& m) {
     if (m.type == HandshakeType::new_session_ticket) {
-        // Resumption arrives with the sessions work; validate and drop for now.
         QTLS_ASSIGN_OR_RETURN(msg::NewSessionTicket nst, msg::NewSessionTicket::decode(m.body));
-        (void)nst;
-        return {};
+        return store_ticket(nst);
     }
     return EngineBase::on_post_handshake_message(m);
 }

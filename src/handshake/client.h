@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "handshake/engine_base.h"
+#include "qtls/session.h"
 
 namespace qtls::handshake {
 
@@ -42,6 +43,10 @@ private:
     Status send_client_certificate();
     Status check_server_extensions_solicited(const msg::Extensions& exts) const;
     Result<std::unique_ptr<KeyShare>> make_key_share(NamedGroup group) const;
+    void offer_stored_session();
+    Status fill_psk_binder(Bytes& encoded_hello) const;
+    Status store_ticket(const msg::NewSessionTicket& nst);
+    std::uint64_t now_ms() const { return config_->clock ? config_->clock() : system_clock_ms(); }
 
     std::shared_ptr<const ClientConfig> config_;
     ClientOptions options_;
@@ -54,6 +59,7 @@ private:
     Secret client_hs_secret_;
     Secret server_hs_secret_;
     std::optional<msg::CertificateRequest> cert_request_;
+    std::optional<StoredSession> session_;  // the ticket offered in this ClientHello
 };
 
 }  // namespace qtls::handshake

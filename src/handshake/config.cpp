@@ -48,6 +48,7 @@ Status validate(const ClientConfig& c) {
 Status validate(const ServerConfig& c) {
     QTLS_TRY(validate_common(c.cipher_suites, c.groups, c.signature_schemes, c.alpn));
     if (!c.cert_resolver) return Error{Alert::internal_error, "config: server has no certificate"};
+    if (c.ticket_lifetime_s > 604800) return Error{Alert::internal_error, "config: ticket lifetime above 7 days (RFC 8446 §4.6.1)"};
     if (c.client_auth != ClientAuth::none && !c.client_verifier)
         return Error{Alert::internal_error, "config: client authentication needs a client verifier"};
     if (c.record_size_limit != 0 && c.record_size_limit < 64)

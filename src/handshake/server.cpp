@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "handshake/psk.h"
 #include "handshake/signatures.h"
 #include "qtls/certs.h"
 
@@ -42,7 +43,7 @@ Status ServerEngine::on_handshake_message(const msg::RawMessage& m) {
 }
 
 // Everything the server must decide from the ClientHello (RFC 8446 §4.1.1).
-Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch) {
+Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch, ByteView raw_hello) {
     Selection sel;
     const msg::Extension* sv = msg::find_extension(ch.extensions, ExtensionType::supported_versions);
     if (!sv) return Error{Alert::protocol_version, "client does not offer TLS 1.3 (no supported_versions)"};
@@ -61,10 +62,20 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch)
         }
     if (!found_suite) return Error{Alert::handshake_failure, "no cipher suite in common"};
 
+    if (const auto* sni = msg::find_extension(ch.extensions, ExtensionType::server_name)) {
+        QTLS_ASSIGN_OR_RETURN(sel.server_name, msg::decode_server_name(sni->body));
+        sel.sni_received = true;
+    }
+    QTLS_TRY(select_psk(ch, raw_hello, sel));
+
     // Key exchange (§4.2.7, §4.2.8; §9.2: supported_groups and key_share come together).
     const msg::Extension* groups_ext = msg::find_extension(ch.extensions, ExtensionType::supported_groups);
     const msg::Extension* ks_ext = msg::find_extension(ch.extensions, ExtensionType::key_share);
-    if (!groups_ext || !ks_ext) return Error{Alert::missing_extension, "ClientHello lacks supported_groups or key_share"};
+    if (sel.resumed && !sel.psk_with_dhe) {
+        sel.client_share = msg::KeyShareEntry{};  // psk_ke: no (EC)DHE, and never a retry
+    } else if (!groups_ext || !ks_ext) {
+        return Error{Alert::missing_extension, "ClientHello lacks supported_groups or key_share"};
+    } else {
     QTLS_ASSIGN_OR_RETURN(auto client_groups, msg::decode_supported_groups(groups_ext->body));
     QTLS_ASSIGN_OR_RETURN(auto shares, msg::decode_key_share_client(ks_ext->body));
     for (const auto& s : shares)
@@ -83,15 +94,12 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch)
     }
     if (!first_common) return Error{Alert::handshake_failure, "no key exchange group in common"};
     if (!sel.client_share) sel.group = *first_common;
+    }
 
     const msg::Extension* sa = msg::find_extension(ch.extensions, ExtensionType::signature_algorithms);
     if (!sa) return Error{Alert::missing_extension, "ClientHello lacks signature_algorithms"};
     QTLS_ASSIGN_OR_RETURN(auto client_schemes, msg::decode_signature_algorithms(sa->body));
 
-    if (const auto* sni = msg::find_extension(ch.extensions, ExtensionType::server_name)) {
-        QTLS_ASSIGN_OR_RETURN(sel.server_name, msg::decode_server_name(sni->body));
-        sel.sni_received = true;
-    }
 
     // ALPN (RFC 7301 §3.2); QUIC requires it (RFC 9001 §8.1).
     std::vector<std::string> client_alpn;
@@ -118,6 +126,7 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch)
         sel.transport_parameters = tp->body;
     }
 
+    if (sel.resumed) return sel;  // the PSK authenticates the server: no certificate (§2.2)
     ClientHelloInfo info{sel.server_name, {}, client_alpn};
     std::vector<SignatureScheme> typed_schemes;
     for (auto s : client_schemes) typed_schemes.push_back(static_cast<SignatureScheme>(s));
@@ -131,9 +140,45 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch)
     return sel;
 }
 
+// RFC 8446 §4.2.11: accept the first offered ticket we can open, whose
+// suite hash matches and which is still fresh; its binder must verify.
+Status ServerEngine::select_psk(const msg::ClientHello& ch, ByteView raw_hello, Selection& sel) {
+    const auto* pre = msg::find_extension(ch.extensions, ExtensionType::pre_shared_key);
+    if (!pre || !config_->ticketer) return {};
+    const auto* modes_ext = msg::find_extension(ch.extensions, ExtensionType::psk_key_exchange_modes);
+    if (!modes_ext) return Error{Alert::missing_extension, "pre_shared_key without psk_key_exchange_modes"};
+    QTLS_ASSIGN_OR_RETURN(auto modes, msg::decode_psk_key_exchange_modes(modes_ext->body));
+    const bool has_shares = msg::find_extension(ch.extensions, ExtensionType::key_share) &&
+                            msg::find_extension(ch.extensions, ExtensionType::supported_groups);
+    const bool dhe = contains(modes, kPskDheKe) && has_shares;
+    const bool ke = contains(modes, kPskKe) && config_->accept_psk_ke;
+    if (!dhe && !ke) return {};
+    QTLS_ASSIGN_OR_RETURN(msg::OfferedPsks offered, msg::decode_pre_shared_key_client(pre->body));
+    const SuiteInfo* suite = suite_info(sel.suite);
+    const std::uint64_t now = now_ms();
+    for (std::size_t i = 0; i < offered.identities.size(); ++i) {
+        auto state = config_->ticketer->open(offered.identities[i].identity);
+        if (!state || suite_info(state->suite)->hash != suite->hash) continue;
+        if (now < state->issued_at_ms || now - state->issued_at_ms >= std::uint64_t{state->lifetime_s} * 1000) continue;
+        if (state->server_name != sel.server_name) continue;  // §4.6.1: resume only the same server name
+        const std::size_t binders_len = msg::binders_encoded_length(offered);
+        if (binders_len > raw_hello.size()) return Error{Alert::decode_error, "PSK binders exceed the ClientHello"};
+        Digest hash = binder_hash(transcript_, *provider_, suite->hash, raw_hello.first(raw_hello.size() - binders_len));
+        Digest expected = psk_binder({provider_.get(), suite->hash}, state->psk.view(), hash);
+        if (!constant_time_equal(expected.view(), offered.binders[i]))
+            return Error{Alert::decrypt_error, "PSK binder does not verify"};
+        sel.resumed = true;
+        sel.psk = std::move(state->psk);
+        sel.psk_identity = static_cast<std::uint16_t>(i);
+        sel.psk_with_dhe = dhe;
+        return {};
+    }
+    return {};
+}
+
 Status ServerEngine::on_client_hello(const msg::RawMessage& m) {
     QTLS_ASSIGN_OR_RETURN(msg::ClientHello ch, msg::ClientHello::decode(m.body));
-    QTLS_ASSIGN_OR_RETURN(Selection sel, select(ch));
+    QTLS_ASSIGN_OR_RETURN(Selection sel, select(ch, m.full));
 
     if (auto* retry = std::get_if<WaitSecondClientHello>(&state_)) {
         // RFC 8446 §4.1.2: the second ClientHello answers the retry exactly.
@@ -216,22 +261,29 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
     negotiated_.own_signature_scheme = sel.scheme;
     if (is_quic()) emit(PeerTransportParameters{sel.transport_parameters});
 
-    QTLS_ASSIGN_OR_RETURN(auto share, provider_->generate_key_share(sel.group));
-    QTLS_ASSIGN_OR_RETURN(Secret ecdhe, share->agree(sel.client_share->key_exchange));
-
+    negotiated_.resumed = sel.resumed;
+    const bool with_dhe = !sel.resumed || sel.psk_with_dhe;
     msg::ServerHello sh;
     fill_random(sh.random);
     sh.legacy_session_id_echo = ch.legacy_session_id;
     sh.cipher_suite = static_cast<std::uint16_t>(sel.suite);
-    ByteView pub = share->public_key();
-    put(sh.extensions, ExtensionType::key_share,
-        msg::encode_key_share_server({static_cast<std::uint16_t>(sel.group), Bytes(pub.begin(), pub.end())}));
+    Secret ecdhe;
+    if (with_dhe) {
+        QTLS_ASSIGN_OR_RETURN(auto share, provider_->generate_key_share(sel.group));
+        QTLS_ASSIGN_OR_RETURN(ecdhe, share->agree(sel.client_share->key_exchange));
+        ByteView pub = share->public_key();
+        put(sh.extensions, ExtensionType::key_share,
+            msg::encode_key_share_server({static_cast<std::uint16_t>(sel.group), Bytes(pub.begin(), pub.end())}));
+    } else {
+        negotiated_.group.reset();
+    }
     put(sh.extensions, ExtensionType::supported_versions, msg::encode_supported_versions_server(msg::kVersionTls13));
+    if (sel.resumed)
+        put(sh.extensions, ExtensionType::pre_shared_key, msg::encode_pre_shared_key_server(sel.psk_identity));
     if (hooks_ && hooks_->server_hello) hooks_->server_hello(sh);
     send_message(Epoch::initial, sh.encode());
-    share.reset();  // wipe our private key
 
-    auto early = crypto::EarlySecret::derive(hash_ref(), {});
+    auto early = crypto::EarlySecret::derive(hash_ref(), sel.resumed ? sel.psk.view() : ByteView{});
     crypto::HandshakeSecret hs = early.next(ecdhe.view());
     observe_secret("handshake_secret", hs.secret());
     Digest ch_sh = transcript_.current();
@@ -250,10 +302,32 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
         put(ee.extensions, ExtensionType::record_size_limit, msg::encode_record_size_limit(config_->record_size_limit));
     if (sel.sni_received) put(ee.extensions, ExtensionType::server_name, msg::encode_server_name_ack());
     if (!sel.alpn.empty()) put(ee.extensions, ExtensionType::alpn, msg::encode_alpn_server(sel.alpn));
-    if (is_quic()) put(ee.extensions, ExtensionType::quic_transport_parameters, options_.quic_transport_parameters);
+    if (is_quic()) {
+        Bytes tp = options_.quic_transport_parameters;
+        if (options_.quic_transport_parameters_callback) {
+            QTLS_ASSIGN_OR_RETURN(tp, options_.quic_transport_parameters_callback());
+        }
+        put(ee.extensions, ExtensionType::quic_transport_parameters, std::move(tp));
+    }
     if (hooks_ && hooks_->encrypted_extensions) hooks_->encrypted_extensions(ee);
     send_message(Epoch::handshake, ee.encode());
 
+    if (!sel.resumed) QTLS_TRY(send_certificate_flight(sel));
+
+    send_message(Epoch::handshake, finished_message(server_hs));
+    derive_application_secrets(hs.next());
+    emit_secret(Epoch::application, Direction::write, server_app_secret_, "SERVER_TRAFFIC_SECRET_0");
+
+    read_epoch_ = Epoch::handshake;
+    if (config_->client_auth != ClientAuth::none && !sel.resumed)
+        state_ = WaitCertificate{};
+    else
+        state_ = WaitFinished{};
+    return {};
+}
+
+// CertificateRequest, Certificate and CertificateVerify (§4.3.2, §4.4.2, §4.4.3).
+Status ServerEngine::send_certificate_flight(const Selection& sel) {
     if (config_->client_auth != ClientAuth::none) {
         msg::CertificateRequest cr;
         std::vector<std::uint16_t> schemes;
@@ -273,16 +347,6 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
     cv.scheme = static_cast<std::uint16_t>(sel.scheme);
     cv.signature = std::move(signature);
     send_message(Epoch::handshake, cv.encode());
-
-    send_message(Epoch::handshake, finished_message(server_hs));
-    derive_application_secrets(hs.next());
-    emit_secret(Epoch::application, Direction::write, server_app_secret_, "SERVER_TRAFFIC_SECRET_0");
-
-    read_epoch_ = Epoch::handshake;
-    if (config_->client_auth != ClientAuth::none)
-        state_ = WaitCertificate{};
-    else
-        state_ = WaitFinished{};
     return {};
 }
 
@@ -334,6 +398,32 @@ Status ServerEngine::on_client_finished(const msg::RawMessage& m) {
     emit_secret(Epoch::application, Direction::read, client_app_secret_, "CLIENT_TRAFFIC_SECRET_0");
     state_ = Connected{};
     mark_complete();
+    return issue_tickets();
+}
+
+// RFC 8446 §4.6.1: tickets go out after the client's Finished, each with its
+// own nonce (so its own PSK) and age_add.
+Status ServerEngine::issue_tickets() {
+    if (!config_->ticketer) return {};
+    for (std::uint8_t i = 0; i < config_->tickets_per_connection; ++i) {
+        msg::NewSessionTicket nst;
+        nst.lifetime = config_->ticket_lifetime_s;
+        std::uint8_t age_add[4];
+        provider_->random(age_add);
+        nst.age_add = (std::uint32_t{age_add[0]} << 24) | (age_add[1] << 16) | (age_add[2] << 8) | age_add[3];
+        nst.nonce = {i};
+        ResumptionState state;
+        state.suite = suite_->suite;
+        state.psk = crypto::resumption_psk(hash_ref(), resumption_master_, nst.nonce);
+        state.issued_at_ms = now_ms();
+        state.age_add = nst.age_add;
+        state.lifetime_s = nst.lifetime;
+        state.alpn = negotiated_.alpn;
+        state.server_name = negotiated_.server_name;
+        QTLS_ASSIGN_OR_RETURN(nst.ticket, config_->ticketer->seal(state));
+        // Post-handshake messages are not part of the transcript.
+        emit(HandshakeBytes{Epoch::application, nst.encode()});
+    }
     return {};
 }
 

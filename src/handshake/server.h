@@ -41,13 +41,22 @@ private:
         bool sni_received = false;
         std::uint16_t peer_record_size_limit = 0;
         Bytes transport_parameters;
+        // Resumption (RFC 8446 §4.2.11): the accepted PSK, if any.
+        bool resumed = false;
+        Secret psk;
+        std::uint16_t psk_identity = 0;
+        bool psk_with_dhe = true;
     };
 
     Status on_handshake_message(const msg::RawMessage& m) override;
     Status on_client_hello(const msg::RawMessage& m);
-    Result<Selection> select(const msg::ClientHello& ch);
+    Result<Selection> select(const msg::ClientHello& ch, ByteView raw_hello);
+    Status select_psk(const msg::ClientHello& ch, ByteView raw_hello, Selection& sel);
+    Status issue_tickets();
+    std::uint64_t now_ms() const { return config_->clock ? config_->clock() : system_clock_ms(); }
     Status send_hello_retry_request(const msg::ClientHello& ch, const Selection& sel, const msg::RawMessage& m);
     Status send_server_flight(const msg::ClientHello& ch, const Selection& sel);
+    Status send_certificate_flight(const Selection& sel);
     Status on_client_certificate(const msg::RawMessage& m);
     Status on_client_certificate_verify(const msg::RawMessage& m);
     Status on_client_finished(const msg::RawMessage& m);

@@ -1,0 +1,83 @@
+// Session resumption (RFC 8446 §2.2, §4.6.1): what a client remembers from
+// a NewSessionTicket, where it keeps it, and how a server seals and opens
+// its stateless tickets.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "qtls/error.h"
+#include "qtls/provider.h"
+#include "qtls/secret.h"
+#include "qtls/types.h"
+
+namespace qtls {
+
+// Milliseconds on a monotonic-enough clock; configs take one so tests can
+// fix time.
+using Clock = std::function<std::uint64_t()>;
+std::uint64_t system_clock_ms();
+
+// What a client keeps from one NewSessionTicket.
+struct StoredSession {
+    CipherSuite suite{};
+    Bytes ticket;  // the opaque PSK identity
+    Secret psk;    // HKDF-Expand-Label(resumption_master_secret, "resumption", nonce)
+    std::uint32_t age_add = 0;
+    std::uint32_t lifetime_s = 0;
+    std::uint64_t received_at_ms = 0;
+    std::uint32_t max_early_data = 0;
+    std::string alpn;
+};
+
+// Where a client keeps tickets, by server name.
+class ClientSessionStore {
+public:
+    virtual ~ClientSessionStore() = default;
+    virtual void put(const std::string& server_name, StoredSession session) = 0;
+    // Tickets are single-use (RFC 8446 §C.4): take() removes what it returns.
+    virtual std::optional<StoredSession> take(const std::string& server_name) = 0;
+};
+
+// A bounded in-memory store: at most `max_servers` names (least recently
+// stored evicted first) and `per_server` tickets each.
+std::shared_ptr<ClientSessionStore> memory_session_store(std::size_t max_servers = 256, std::size_t per_server = 2);
+
+// What a server recovers from a ticket it issued.
+struct ResumptionState {
+    CipherSuite suite{};
+    Secret psk;
+    std::uint64_t issued_at_ms = 0;
+    std::uint32_t age_add = 0;
+    std::uint32_t lifetime_s = 0;
+    std::string alpn;
+    std::string server_name;
+};
+
+// Seals resumption state into tickets and opens them again. The default is
+// stateless: AEAD-sealed with a ring of rotating keys.
+class Ticketer {
+public:
+    virtual ~Ticketer() = default;
+    virtual Result<Bytes> seal(const ResumptionState& state) = 0;
+    // nullopt for anything not issued by us, tampered, or sealed with a key
+    // that has rotated out.
+    virtual std::optional<ResumptionState> open(ByteView ticket) = 0;
+};
+
+struct TicketerOptions {
+    ProviderPtr provider;                            // null: default_provider()
+    std::chrono::seconds rotation{std::chrono::hours(12)};  // new sealing key this often
+    Clock clock;                                     // null: system_clock_ms
+};
+// Keys rotate every `rotation`; a ticket opens while its key is the current
+// or the previous one, so tickets live at most two rotation periods.
+std::shared_ptr<Ticketer> rotating_ticketer(TicketerOptions options = {});
+
+}  // namespace qtls
