@@ -47,6 +47,7 @@ Built<ClientConfig> build_client_config(const CliOptions& o) {
         c->key_share_groups = {o.groups.front()};
     }
     c->middlebox_compat = !o.no_compat;
+    c->session_store = memory_session_store();
     if (!o.ca_file.empty() && !readable(o.ca_file)) return {nullptr, "cannot read --CAfile " + o.ca_file};
     auto verifier = make_verifier(o, false);
     if (!verifier.ok()) return {nullptr, "trust store: " + describe(verifier.error())};
@@ -95,6 +96,7 @@ Built<ServerConfig> build_server_config(const CliOptions& o) {
         if (!verifier.ok()) return {nullptr, "client trust store: " + describe(verifier.error())};
         c->client_verifier = *verifier;
     }
+    if (!o.no_tickets) c->ticketer = rotating_ticketer();
     c->force_hello_retry = o.force_hrr;
     c->hello_retry_cookie = o.hrr_cookie;
     if (auto s = validate(*c); !s.ok()) return {nullptr, describe(s.error())};

@@ -88,6 +88,8 @@ Client options:
                          an IP literal is matched against the certificate's IP SANs)
   --key-update           send a KeyUpdate (update_requested) right after the handshake
   --no-middlebox-compat  do not use middlebox compatibility mode (RFC 8446 D.4)
+  --reconnect            connect once to obtain a session ticket, close, then connect
+                         again resuming that session (like s_client -reconnect)
 
 Server options:
   --accept HOST:PORT     listen address (default 127.0.0.1:0: an ephemeral port)
@@ -101,6 +103,8 @@ Server options:
                          serve every other name
   --force-hrr            always answer the first ClientHello with a HelloRetryRequest
   --hrr-cookie           put a cookie in HelloRetryRequests
+  --no-tickets           issue no session tickets (default: one stateless ticket per
+                         connection, so clients can resume)
 
 Exit status: 0 on success; 1 when the handshake or connection failed (the error
 names the TLS alert and its cause); 2 for usage errors.
@@ -164,6 +168,10 @@ std::optional<CliOptions> parse_options(int argc, char** argv) {
             o.force_hrr = true;
         } else if (a == "--hrr-cookie") {
             o.hrr_cookie = true;
+        } else if (a == "--no-tickets") {
+            o.no_tickets = true;
+        } else if (a == "--reconnect") {
+            o.reconnect = true;
         } else if (!(v = nullptr) && (a == "--cert" || a == "--key" || a == "--CAfile" || a == "--cafile" ||
                                       a == "--CApath" || a == "--alpn" || a == "--groups" || a == "--key-share" ||
                                       a == "--ciphersuites" || a == "--sigalgs" || a == "--keylogfile" ||

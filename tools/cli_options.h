@@ -34,6 +34,7 @@ struct CliOptions {
     std::string server_name;  // SNI; default: HOST
     bool key_update = false;
     bool no_compat = false;
+    bool reconnect = false;  // a first connection only to get a ticket, then resume
     // Server.
     std::string accept = "127.0.0.1:0";
     int naccept = 0;  // 0: serve forever
@@ -42,6 +43,7 @@ struct CliOptions {
     bool request_client = false;  // ask for one, accept none
     bool force_hrr = false;
     bool hrr_cookie = false;
+    bool no_tickets = false;
     std::vector<std::string> sni_certs;  // NAME=CERT,KEY (several certificates by SNI)
 };
 

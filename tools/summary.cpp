@@ -12,6 +12,7 @@ std::string negotiated_summary(const Negotiated& n, Side side) {
     s += " alpn=" + (n.alpn.empty() ? std::string("none") : n.alpn);
     if (side == Side::server) s += " sni=" + (n.server_name.empty() ? std::string("none") : n.server_name);
     s += std::string(" hrr=") + (n.hello_retry ? "yes" : "no");
+    s += std::string(" resumed=") + (n.resumed ? "yes" : "no");
     if (!n.peer_certificates.empty())
         s += " peer=\"" + certificate_subject(n.peer_certificates.front()) + "\"";
     else if (side == Side::server)

@@ -24,6 +24,34 @@ void write_stdout(ByteView data) {
         off += static_cast<std::size_t>(n);
     }
 }
+// --reconnect: a first connection that only waits (bounded) for a session
+// ticket, then closes cleanly, so the real connection can resume.
+bool fetch_ticket(const CliOptions& o, const std::shared_ptr<const ClientConfig>& config, const std::string& name,
+                  const HostPort& hp) {
+    auto conn = record::Connection::client(config, ClientOptions{name, Transport::tcp, {}});
+    std::string error;
+    int fd = conn.ok() ? connect_tcp(hp, o.timeout_ms, error) : -1;
+    if (fd < 0) return false;
+    bool ok = record::drive_handshake(*conn, fd, o.timeout_ms).ok();
+    if (ok && !o.quiet)
+        std::fprintf(stderr, "qtls: first connection: %s\n", negotiated_summary(conn->negotiated(), Side::client).c_str());
+    bool have_ticket = false;
+    bool eof = false;
+    for (int waited = 0; ok && !have_ticket && !eof && waited < std::min(o.timeout_ms, 3000); waited += 100) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) > 0 && !receive_available(*conn, fd, eof).ok()) break;
+        drain_plaintext(*conn, [](ByteView) {});
+        if (auto t = config->session_store->take(name)) {
+            config->session_store->put(name, std::move(*t));
+            have_ticket = true;
+        }
+    }
+    if (ok) (void)record::close(*conn, fd, o.timeout_ms);
+    lingering_close(fd, std::min(o.timeout_ms, 2000));
+    if (!have_ticket) std::fprintf(stderr, "qtls client: --reconnect: the server sent no session ticket\n");
+    return have_ticket;
+}
+
 }  // namespace
 
 int run_client(const CliOptions& o) {
@@ -38,6 +66,7 @@ int run_client(const CliOptions& o) {
         return 2;
     }
     std::string name = o.server_name.empty() ? hp.host : o.server_name;
+    if (o.reconnect && !fetch_ticket(o, built.config, name, hp)) return 1;
     auto conn = record::Connection::client(built.config, ClientOptions{name, Transport::tcp, {}});
     if (!conn.ok()) {
         std::fprintf(stderr, "qtls client: %s\n", std::string(conn.error().what).c_str());

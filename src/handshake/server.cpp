@@ -258,7 +258,7 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
     negotiated_.alpn = sel.alpn;
     negotiated_.server_name = sel.server_name;
     negotiated_.peer_record_size_limit = sel.peer_record_size_limit;
-    negotiated_.own_signature_scheme = sel.scheme;
+    if (!sel.resumed) negotiated_.own_signature_scheme = sel.scheme;
     if (is_quic()) emit(PeerTransportParameters{sel.transport_parameters});
 
     negotiated_.resumed = sel.resumed;
