@@ -44,6 +44,9 @@ struct ClientConfig {
     // Also offer psk_ke (resumption without a fresh (EC)DHE); psk_dhe_ke is
     // always offered and preferred (RFC 8446 §4.2.9).
     bool offer_psk_ke = false;
+    // Send 0-RTT data when a stored ticket allows it (RFC 8446 §4.2.10).
+    // Early data can be replayed by an attacker: send only idempotent requests.
+    bool enable_early_data = false;
     Clock clock;  // null: system_clock_ms (ticket ages)
 };
 
@@ -74,6 +77,13 @@ struct ServerConfig {
     std::uint8_t tickets_per_connection = 1;
     // Accept psk_ke (no (EC)DHE, so no forward secrecy) when the client offers only that.
     bool accept_psk_ke = false;
+    // 0-RTT: the most early data accepted per connection (0 disables 0-RTT;
+    // QUIC requires 0xffffffff, RFC 9001 §4.6.1). Tickets advertise it.
+    std::uint32_t max_early_data = 0;
+    // Required with max_early_data > 0 (null: a private strike_register()).
+    std::shared_ptr<AntiReplay> anti_replay;
+    // How far the client's view of the ticket age may differ from ours (§8.3).
+    std::uint32_t early_data_window_ms = 10000;
     Clock clock;
 };
 

@@ -47,8 +47,17 @@ struct AlertToSend {
 
 struct HandshakeComplete {};
 
+// Whether 0-RTT data offered in this handshake was accepted (RFC 8446
+// §4.2.10). Emitted once by each side when it knows. A server that rejected
+// it must skip the client's early records it cannot decrypt (TCP); a client
+// whose early data was rejected may resend it after the handshake.
+struct EarlyDataStatus {
+    bool accepted = false;
+    std::string_view reason;  // why it was rejected; empty when accepted
+};
+
 using Event = std::variant<HandshakeBytes, TrafficSecret, PeerTransportParameters, AlertToSend,
-                           HandshakeComplete>;
+                           HandshakeComplete, EarlyDataStatus>;
 
 // What the handshake settled on.
 struct Negotiated {
@@ -61,6 +70,8 @@ struct Negotiated {
     std::vector<Bytes> peer_certificates;
     bool hello_retry = false;
     bool resumed = false;  // the handshake used a resumption PSK
+    bool early_data_offered = false;
+    bool early_data_accepted = false;
     bool client_authenticated = false;
     std::uint16_t peer_record_size_limit = 0;
 };

@@ -58,7 +58,24 @@ struct ResumptionState {
     std::uint32_t lifetime_s = 0;
     std::string alpn;
     std::string server_name;
+    std::uint32_t max_early_data = 0;  // 0: this ticket allows no 0-RTT
 };
+
+// Anti-replay for 0-RTT (RFC 8446 §8): 0-RTT data is accepted only for a
+// ClientHello seen for the first time within the freshness window.
+// Implementations may be shared by several server instances.
+class AntiReplay {
+public:
+    virtual ~AntiReplay() = default;
+    // `id` identifies the ClientHello (its PSK binder); false if it was seen
+    // before, or if the register cannot tell (full): reject 0-RTT then.
+    virtual bool first_use(ByteView id, std::uint64_t now_ms) = 0;
+    virtual std::uint64_t replays_rejected() const = 0;
+};
+
+// A bounded strike register (§8.2): remembers ids for `window_ms`, at most
+// `capacity` at once; when full it refuses (0-RTT rejected, never replayed).
+std::shared_ptr<AntiReplay> strike_register(std::size_t capacity = 100000, std::uint32_t window_ms = 10000);
 
 // Seals resumption state into tickets and opens them again. The default is
 // stateless: AEAD-sealed with a ring of rotating keys.

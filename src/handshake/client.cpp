@@ -109,6 +109,15 @@ void ClientEngine::offer_stored_session() {
     std::vector<std::uint8_t> modes = {kPskDheKe};
     if (config_->offer_psk_ke) modes.push_back(kPskKe);
     put(hello_.extensions, ExtensionType::psk_key_exchange_modes, msg::encode_psk_key_exchange_modes(modes));
+    // RFC 8446 §4.2.10: 0-RTT only with the first PSK, and (RFC 7301 / §4.6.1)
+    // when the ALPN we will ask for is the one the ticket was issued for.
+    const bool alpn_matches = session_->alpn.empty() ? config_->alpn.empty()
+                                                     : (!config_->alpn.empty() && config_->alpn.front() == session_->alpn);
+    if (config_->enable_early_data && session_->max_early_data > 0 && alpn_matches) {
+        put(hello_.extensions, ExtensionType::early_data, msg::encode_early_data());
+        early_data_pending_ = true;
+        negotiated_.early_data_offered = true;
+    }
     // §4.2.11.1: the age in milliseconds, obfuscated by the ticket's age_add.
     auto age = static_cast<std::uint32_t>(now - session_->received_at_ms);
     msg::OfferedPsks offered;
@@ -138,8 +147,27 @@ Status ClientEngine::send_client_hello() {
     if (hooks_ && hooks_->client_hello) hooks_->client_hello(hello_);
     Bytes encoded = hello_.encode();
     QTLS_TRY(fill_psk_binder(encoded));
+    if (early_data_pending_ && !retried_) emit_early_traffic_secret(encoded);
     send_message(Epoch::initial, encoded);
     return {};
+}
+
+// client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic",
+// ClientHello) (§7.1), under the ticket's suite.
+void ClientEngine::emit_early_traffic_secret(ByteView encoded_hello) {
+    const SuiteInfo* info = suite_info(session_->suite);
+    crypto::HashContextRef h{provider_.get(), info->hash};
+    auto early = crypto::EarlySecret::derive(h, session_->psk.view());
+    Secret secret = early.client_early_traffic_secret(binder_hash(transcript_, *provider_, info->hash, encoded_hello));
+    if (keylog_) keylog_->log("CLIENT_EARLY_TRAFFIC_SECRET", client_random_, secret.view());
+    emit(TrafficSecret{Epoch::early_data, Direction::write, info->suite, std::move(secret)});
+}
+
+void ClientEngine::settle_early_data(bool accepted, std::string_view reason) {
+    if (!early_data_pending_) return;
+    early_data_pending_ = accepted;  // stays set until EndOfEarlyData is sent
+    negotiated_.early_data_accepted = accepted;
+    emit(EarlyDataStatus{accepted, accepted ? std::string_view{} : reason});
 }
 
 Status ClientEngine::on_handshake_message(const msg::RawMessage& m) {
@@ -275,6 +303,7 @@ Status ClientEngine::on_hello_retry_request(const msg::ServerHello& hrr, const m
         QTLS_ASSIGN_OR_RETURN(Bytes value, msg::decode_cookie(cookie->body));
         replace_or_add(hello_.extensions, ExtensionType::cookie, msg::encode_cookie(value));
     }
+    settle_early_data(false, "the server sent a HelloRetryRequest");
     std::erase_if(hello_.extensions, [](const msg::Extension& e) { return e.type == code(ExtensionType::early_data); });
     if (session_ && suite_info(session_->suite)->hash != suite_->hash) {
         // §4.1.4: do not offer a PSK whose hash the retry's suite cannot use.
@@ -304,6 +333,15 @@ Status ClientEngine::on_encrypted_extensions(const msg::RawMessage& m) {
     }
     if (const auto* rsl = msg::find_extension(ee.extensions, ExtensionType::record_size_limit)) {
         QTLS_ASSIGN_OR_RETURN(negotiated_.peer_record_size_limit, msg::decode_record_size_limit(rsl->body));
+    }
+    if (const auto* ed = msg::find_extension(ee.extensions, ExtensionType::early_data)) {
+        QTLS_TRY(msg::decode_early_data(ed->body));
+        // §4.2.10: acceptance is only valid for the first offered PSK.
+        if (!negotiated_.resumed || !early_data_pending_)
+            return Error{Alert::illegal_parameter, "server accepted early data that was not offered"};
+        settle_early_data(true, {});
+    } else {
+        settle_early_data(false, "the server declined early data");
     }
     if (is_quic()) {
         const auto* tp = msg::find_extension(ee.extensions, ExtensionType::quic_transport_parameters);
@@ -370,6 +408,10 @@ Status ClientEngine::on_finished(const msg::RawMessage& m) {
     crypto::MasterSecret master = handshake_secret_->next();
     derive_application_secrets(master);
     emit_secret(Epoch::application, Direction::read, server_app_secret_, "SERVER_TRAFFIC_SECRET_0");
+    // §4.5: over TCP, accepted early data ends with EndOfEarlyData under the
+    // early keys (QUIC signals the end of 0-RTT itself, RFC 9001 §8.3).
+    if (early_data_pending_ && !is_quic()) send_message(Epoch::early_data, msg::EndOfEarlyData{}.encode());
+    early_data_pending_ = false;
     if (cert_request_) QTLS_TRY(send_client_certificate());
     send_message(Epoch::handshake, finished_message(client_hs_secret_));
     derive_resumption_secret();
@@ -424,6 +466,9 @@ Status ClientEngine::store_ticket(const msg::NewSessionTicket& nst) {
     s.received_at_ms = now_ms();
     if (const auto* ed = msg::find_extension(nst.extensions, ExtensionType::early_data)) {
         QTLS_ASSIGN_OR_RETURN(s.max_early_data, msg::decode_early_data_ticket(ed->body));
+        // RFC 9001 §4.6.1: QUIC tickets allow 0-RTT with exactly 0xffffffff.
+        if (is_quic() && s.max_early_data != 0xffffffff)
+            return Error{Alert::illegal_parameter, "QUIC ticket with max_early_data_size other than 0xffffffff"};
     }
     s.alpn = negotiated_.alpn;
     config_->session_store->put(options_.server_name, std::move(s));

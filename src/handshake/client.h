@@ -45,6 +45,8 @@ private:
     Result<std::unique_ptr<KeyShare>> make_key_share(NamedGroup group) const;
     void offer_stored_session();
     Status fill_psk_binder(Bytes& encoded_hello) const;
+    void emit_early_traffic_secret(ByteView encoded_hello);
+    void settle_early_data(bool accepted, std::string_view reason);
     Status store_ticket(const msg::NewSessionTicket& nst);
     std::uint64_t now_ms() const { return config_->clock ? config_->clock() : system_clock_ms(); }
 
@@ -60,6 +62,7 @@ private:
     Secret server_hs_secret_;
     std::optional<msg::CertificateRequest> cert_request_;
     std::optional<StoredSession> session_;  // the ticket offered in this ClientHello
+    bool early_data_pending_ = false;       // offered, answer not yet known
 };
 
 }  // namespace qtls::handshake

@@ -21,18 +21,28 @@ bool contains(const std::vector<T>& v, const T& x) {
 }
 
 constexpr std::size_t kCookieLength = 32;
+
+// Servers that configure no register share this one, so a replay to another
+// connection of the same process is still caught.
+std::shared_ptr<AntiReplay> process_strike_register() {
+    static const std::shared_ptr<AntiReplay> shared = strike_register();
+    return shared;
+}
 }  // namespace
 
 ServerEngine::ServerEngine(std::shared_ptr<const ServerConfig> config, ServerOptions options)
     : EngineBase(Side::server, config->provider ? config->provider : default_provider(), options.transport,
                  config->keylog),
       config_(std::move(config)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      anti_replay_(config_->anti_replay ? config_->anti_replay : process_strike_register()) {}
 
 Status ServerEngine::on_handshake_message(const msg::RawMessage& m) {
     const bool hello_state =
         std::holds_alternative<WaitClientHello>(state_) || std::holds_alternative<WaitSecondClientHello>(state_);
     if (hello_state && m.type == HandshakeType::client_hello) return on_client_hello(m);
+    if (std::holds_alternative<WaitEndOfEarlyData>(state_) && m.type == HandshakeType::end_of_early_data)
+        return on_end_of_early_data(m);
     if (std::holds_alternative<WaitCertificate>(state_) && m.type == HandshakeType::certificate)
         return on_client_certificate(m);
     if (std::holds_alternative<WaitCertificateVerify>(state_) && m.type == HandshakeType::certificate_verify)
@@ -126,6 +136,7 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch,
         sel.transport_parameters = tp->body;
     }
 
+    sel.early_data_offered = msg::find_extension(ch.extensions, ExtensionType::early_data) != nullptr;
     if (sel.resumed) return sel;  // the PSK authenticates the server: no certificate (§2.2)
     ClientHelloInfo info{sel.server_name, {}, client_alpn};
     std::vector<SignatureScheme> typed_schemes;
@@ -168,7 +179,10 @@ Status ServerEngine::select_psk(const msg::ClientHello& ch, ByteView raw_hello, 
         if (!constant_time_equal(expected.view(), offered.binders[i]))
             return Error{Alert::decrypt_error, "PSK binder does not verify"};
         sel.resumed = true;
-        sel.psk = std::move(state->psk);
+        sel.psk = state->psk;
+        sel.client_ticket_age_ms = offered.identities[i].obfuscated_ticket_age - state->age_add;
+        sel.binder = offered.binders[i];
+        sel.ticket = std::move(state);
         sel.psk_identity = static_cast<std::uint16_t>(i);
         sel.psk_with_dhe = dhe;
         return {};
@@ -198,6 +212,8 @@ Status ServerEngine::on_client_hello(const msg::RawMessage& m) {
         } else if (cookie) {
             return Error{Alert::illegal_parameter, "second ClientHello carries a cookie never sent"};
         }
+        if (msg::find_extension(ch.extensions, ExtensionType::early_data))
+            return Error{Alert::illegal_parameter, "early_data in the second ClientHello (RFC 8446 §4.2.10)"};
         transcript_.add(m.full);
         return send_server_flight(ch, sel);
     }
@@ -222,7 +238,29 @@ Status ServerEngine::on_client_hello(const msg::RawMessage& m) {
     }
     QTLS_TRY(select_suite(sel.suite));
     transcript_.add(m.full);
+    decide_early_data(ch, sel);
     return send_server_flight(ch, sel);
+}
+
+// RFC 8446 §4.2.10, §8: accept 0-RTT only for the first PSK of a fresh,
+// never-seen ClientHello whose ticket, suite and ALPN all match.
+void ServerEngine::decide_early_data(const msg::ClientHello& ch, Selection& sel) {
+    (void)ch;
+    if (!sel.early_data_offered) return;
+    negotiated_.early_data_offered = true;
+    auto reject = [&](std::string_view why) { sel.early_data_reason = why; };
+    const std::uint64_t now = now_ms();
+    if (config_->max_early_data == 0) return reject("0-RTT is disabled on this server");
+    if (!sel.resumed || sel.psk_identity != 0) return reject("0-RTT needs the first offered PSK");
+    if (sel.ticket->max_early_data == 0) return reject("the ticket does not allow 0-RTT");
+    if (sel.ticket->suite != sel.suite) return reject("the cipher suite differs from the ticket's");
+    if (sel.ticket->alpn != sel.alpn) return reject("the ALPN protocol differs from the ticket's");
+    const std::uint64_t server_age = now - sel.ticket->issued_at_ms;
+    const std::uint64_t client_age = sel.client_ticket_age_ms;
+    const std::uint64_t skew = server_age > client_age ? server_age - client_age : client_age - server_age;
+    if (skew > config_->early_data_window_ms) return reject("the ticket age is outside the freshness window");
+    if (!anti_replay_->first_use(sel.binder, now)) return reject("replayed ClientHello (anti-replay)");
+    sel.early_data_accepted = true;
 }
 
 // RFC 8446 §4.1.4: ask for a key share of the selected group (and echo a cookie).
@@ -262,6 +300,18 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
     if (is_quic()) emit(PeerTransportParameters{sel.transport_parameters});
 
     negotiated_.resumed = sel.resumed;
+    if (sel.early_data_offered) {
+        negotiated_.early_data_accepted = sel.early_data_accepted;
+        emit(EarlyDataStatus{sel.early_data_accepted, sel.early_data_reason});
+    }
+    if (sel.early_data_accepted) {
+        // client_early_traffic_secret over the ClientHello (§7.1), before the
+        // ServerHello: the client's 0-RTT data may already be in flight.
+        auto early = crypto::EarlySecret::derive(hash_ref(), sel.psk.view());
+        Secret secret = early.client_early_traffic_secret(transcript_.current());
+        if (keylog_) keylog_->log("CLIENT_EARLY_TRAFFIC_SECRET", client_random_, secret.view());
+        emit(TrafficSecret{Epoch::early_data, Direction::read, suite_->suite, std::move(secret)});
+    }
     const bool with_dhe = !sel.resumed || sel.psk_with_dhe;
     msg::ServerHello sh;
     fill_random(sh.random);
@@ -302,6 +352,7 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
         put(ee.extensions, ExtensionType::record_size_limit, msg::encode_record_size_limit(config_->record_size_limit));
     if (sel.sni_received) put(ee.extensions, ExtensionType::server_name, msg::encode_server_name_ack());
     if (!sel.alpn.empty()) put(ee.extensions, ExtensionType::alpn, msg::encode_alpn_server(sel.alpn));
+    if (sel.early_data_accepted) put(ee.extensions, ExtensionType::early_data, msg::encode_early_data());
     if (is_quic()) {
         Bytes tp = options_.quic_transport_parameters;
         if (options_.quic_transport_parameters_callback) {
@@ -319,7 +370,11 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
     emit_secret(Epoch::application, Direction::write, server_app_secret_, "SERVER_TRAFFIC_SECRET_0");
 
     read_epoch_ = Epoch::handshake;
-    if (config_->client_auth != ClientAuth::none && !sel.resumed)
+    if (sel.early_data_accepted && !is_quic()) {
+        // §4.5: the client ends its early data with EndOfEarlyData (TCP only).
+        read_epoch_ = Epoch::early_data;
+        state_ = WaitEndOfEarlyData{};
+    } else if (config_->client_auth != ClientAuth::none && !sel.resumed)
         state_ = WaitCertificate{};
     else
         state_ = WaitFinished{};
@@ -347,6 +402,14 @@ Status ServerEngine::send_certificate_flight(const Selection& sel) {
     cv.scheme = static_cast<std::uint16_t>(sel.scheme);
     cv.signature = std::move(signature);
     send_message(Epoch::handshake, cv.encode());
+    return {};
+}
+
+Status ServerEngine::on_end_of_early_data(const msg::RawMessage& m) {
+    QTLS_TRY(msg::EndOfEarlyData::decode(m.body));
+    transcript_.add(m.full);
+    read_epoch_ = Epoch::handshake;
+    state_ = WaitFinished{};
     return {};
 }
 
@@ -420,6 +483,10 @@ Status ServerEngine::issue_tickets() {
         state.lifetime_s = nst.lifetime;
         state.alpn = negotiated_.alpn;
         state.server_name = negotiated_.server_name;
+        // RFC 9001 §4.6.1: a QUIC ticket that allows 0-RTT says 0xffffffff.
+        state.max_early_data = config_->max_early_data == 0 ? 0 : is_quic() ? 0xffffffff : config_->max_early_data;
+        if (state.max_early_data > 0)
+            put(nst.extensions, ExtensionType::early_data, msg::encode_early_data_ticket(state.max_early_data));
         QTLS_ASSIGN_OR_RETURN(nst.ticket, config_->ticketer->seal(state));
         // Post-handshake messages are not part of the transcript.
         emit(HandshakeBytes{Epoch::application, nst.encode()});

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "handshake/engine_base.h"
+#include "qtls/session.h"
 
 namespace qtls::handshake {
 
@@ -20,13 +21,15 @@ private:
         NamedGroup group;
         Bytes cookie;
     };
+    struct WaitEndOfEarlyData {};
     struct WaitCertificate {};
     struct WaitCertificateVerify {
         Bytes leaf_public_key;
     };
     struct WaitFinished {};
     struct Connected {};
-    using State = std::variant<WaitClientHello, WaitSecondClientHello, WaitCertificate, WaitCertificateVerify,
+    using State = std::variant<WaitClientHello, WaitSecondClientHello, WaitEndOfEarlyData, WaitCertificate,
+                               WaitCertificateVerify,
                                WaitFinished, Connected>;
 
     // What the server decided from a ClientHello.
@@ -46,6 +49,13 @@ private:
         Secret psk;
         std::uint16_t psk_identity = 0;
         bool psk_with_dhe = true;
+        // 0-RTT (RFC 8446 §4.2.10): decided once the rest is known.
+        bool early_data_offered = false;
+        bool early_data_accepted = false;
+        std::string_view early_data_reason;
+        std::optional<ResumptionState> ticket;
+        std::uint32_t client_ticket_age_ms = 0;
+        Bytes binder;
     };
 
     Status on_handshake_message(const msg::RawMessage& m) override;
@@ -53,6 +63,8 @@ private:
     Result<Selection> select(const msg::ClientHello& ch, ByteView raw_hello);
     Status select_psk(const msg::ClientHello& ch, ByteView raw_hello, Selection& sel);
     Status issue_tickets();
+    void decide_early_data(const msg::ClientHello& ch, Selection& sel);
+    Status on_end_of_early_data(const msg::RawMessage& m);
     std::uint64_t now_ms() const { return config_->clock ? config_->clock() : system_clock_ms(); }
     Status send_hello_retry_request(const msg::ClientHello& ch, const Selection& sel, const msg::RawMessage& m);
     Status send_server_flight(const msg::ClientHello& ch, const Selection& sel);
@@ -65,6 +77,7 @@ private:
     ServerOptions options_;
     State state_ = WaitClientHello{};
     Secret client_hs_secret_;
+    std::shared_ptr<AntiReplay> anti_replay_;
 };
 
 }  // namespace qtls::handshake

@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t kKeyIdLength = 4;
 constexpr std::size_t kNonceLength = 12;
 constexpr std::size_t kTicketKeyLength = 32;
-constexpr std::uint8_t kStateVersion = 1;
+constexpr std::uint8_t kStateVersion = 2;
 // Sealed state is small; anything longer is not ours (named bound for the parser).
 constexpr std::size_t kMaxTicketLength = 1024;
 
@@ -30,6 +30,7 @@ Bytes encode_state(const ResumptionState& s) {
     w.vec8(s.psk.view());
     w.vec8(as_bytes(s.alpn));
     w.vec8(as_bytes(s.server_name));
+    w.u32(s.max_early_data);
     return out;
 }
 
@@ -40,7 +41,7 @@ std::optional<ResumptionState> decode_state(ByteView b) {
     std::uint16_t suite = 0;
     ByteView psk, alpn, name;
     if (!r.u8(version) || version != kStateVersion || !r.u16(suite) || !r.u64(s.issued_at_ms) || !r.u32(s.age_add) ||
-        !r.u32(s.lifetime_s) || !r.vec8(psk) || !r.vec8(alpn) || !r.vec8(name) || !r.empty())
+        !r.u32(s.lifetime_s) || !r.vec8(psk) || !r.vec8(alpn) || !r.vec8(name) || !r.u32(s.max_early_data) || !r.empty())
         return std::nullopt;
     if (!suite_info(suite) || psk.size() > kMaxSecretLength) return std::nullopt;
     s.suite = static_cast<CipherSuite>(suite);

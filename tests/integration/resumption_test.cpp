@@ -191,3 +191,129 @@ TEST(Resumption, NoTicketerMeansNoTickets) {
 
 }  // namespace
 }  // namespace qtls::test
+
+namespace qtls::test {
+namespace {
+
+// ---- 0-RTT (RFC 8446 §4.2.10, §8)
+
+struct ZeroRtt : Resumption {
+    ZeroRtt() {
+        client->enable_early_data = true;
+        server->max_early_data = 16384;
+        server->anti_replay = strike_register(64, 10000);
+    }
+    std::optional<EarlyDataStatus> status(const Collected& c) const { return c.early_data; }
+};
+
+TEST(ZeroRtt, AcceptedWithEarlySecretsAndEndOfEarlyData) {
+    ZeroRtt r;
+    ASSERT_TRUE(r.run().ok);
+    auto res = r.run(1);
+    ASSERT_TRUE(res.ok) << (res.server.alert ? res.server.alert->reason : "");
+    EXPECT_TRUE(r.c->negotiated().early_data_accepted);
+    EXPECT_TRUE(r.s->negotiated().early_data_accepted);
+    const auto* cw = res.client.secret(Epoch::early_data, Direction::write);
+    const auto* sr = res.server.secret(Epoch::early_data, Direction::read);
+    ASSERT_TRUE(cw && sr);
+    EXPECT_TRUE(constant_time_equal(cw->secret.view(), sr->secret.view()));
+    // TCP: EndOfEarlyData went out at the early epoch.
+    EXPECT_EQ(res.client.bytes[Epoch::early_data], (Bytes{5, 0, 0, 0}));
+    ASSERT_TRUE(res.client.early_data && res.server.early_data);
+    EXPECT_TRUE(res.client.early_data->accepted);
+}
+
+TEST(ZeroRtt, QuicAcceptsWithoutEndOfEarlyData) {
+    ZeroRtt r;
+    r.client->alpn = {"h3"};
+    r.server->alpn = {"h3"};
+    r.server->max_early_data = 0xffffffff;
+    auto run_quic = [&]() {
+        r.c = std::move(Engine::client(r.client, {r.name, Transport::quic, {1}})).value();
+        ServerOptions so;
+        so.transport = Transport::quic;
+        so.quic_transport_parameters = {2};
+        r.s = std::move(Engine::server(r.server, so)).value();
+        return pump(*r.c, *r.s);
+    };
+    ASSERT_TRUE(run_quic().ok);
+    auto res = run_quic();
+    ASSERT_TRUE(res.ok);
+    EXPECT_TRUE(r.s->negotiated().early_data_accepted);
+    EXPECT_TRUE(res.client.bytes[Epoch::early_data].empty());
+}
+
+TEST(ZeroRtt, ReplayedClientHelloIsRejectedAndCounted) {
+    ZeroRtt r;
+    ASSERT_TRUE(r.run().ok);
+    // An attacker captures the ClientHello (with its 0-RTT offer) and sends
+    // it again to another server instance sharing the strike register.
+    auto client = std::move(Engine::client(r.client, {r.name, Transport::tcp, {}})).value();
+    ASSERT_TRUE(client->start().ok());
+    Collected sent;
+    drain(*client, sent);
+    ASSERT_TRUE(sent.secret(Epoch::early_data, Direction::write));
+    Bytes hello = sent.bytes[Epoch::initial];
+    std::vector<std::optional<EarlyDataStatus>> verdicts;
+    for (int i = 0; i < 2; ++i) {
+        auto server = std::move(Engine::server(r.server, {})).value();
+        ASSERT_TRUE(server->provide(Epoch::initial, hello).ok());
+        Collected out;
+        drain(*server, out);
+        verdicts.push_back(out.early_data);
+    }
+    ASSERT_TRUE(verdicts[0] && verdicts[1]);
+    EXPECT_TRUE(verdicts[0]->accepted);
+    EXPECT_FALSE(verdicts[1]->accepted);
+    EXPECT_EQ(verdicts[1]->reason, "replayed ClientHello (anti-replay)");
+    EXPECT_EQ(r.server->anti_replay->replays_rejected(), 1u);
+}
+
+TEST(ZeroRtt, StaleTicketAgeIsRejected) {
+    ZeroRtt r;
+    ASSERT_TRUE(r.run().ok);
+    auto ticket = r.store->take("localhost");
+    ASSERT_TRUE(ticket);
+    ticket->received_at_ms += 60'000;  // the client thinks the ticket is a minute younger
+    r.clock.now += 61'000;
+    r.store->put("localhost", *ticket);
+    auto res = r.run();
+    ASSERT_TRUE(res.ok);
+    EXPECT_TRUE(r.s->negotiated().resumed);
+    EXPECT_FALSE(r.s->negotiated().early_data_accepted);
+}
+
+TEST(ZeroRtt, DisabledServerDeclines) {
+    ZeroRtt r;
+    ASSERT_TRUE(r.run().ok);
+    r.server->max_early_data = 0;
+    auto res = r.run();
+    ASSERT_TRUE(res.ok);
+    EXPECT_TRUE(r.c->negotiated().resumed);
+    EXPECT_FALSE(r.c->negotiated().early_data_accepted);
+    EXPECT_TRUE(res.client.bytes[Epoch::early_data].empty());
+}
+
+TEST(ZeroRtt, HelloRetryRequestRejectsEarlyData) {
+    ZeroRtt r;
+    ASSERT_TRUE(r.run().ok);
+    r.server->groups = {NamedGroup::secp384r1};
+    auto res = r.run();
+    ASSERT_TRUE(res.ok);
+    EXPECT_TRUE(r.c->negotiated().resumed);
+    ASSERT_TRUE(res.client.early_data);
+    EXPECT_FALSE(res.client.early_data->accepted);
+}
+
+TEST(ZeroRtt, TicketWithoutEarlyDataIsNotUsedForIt) {
+    ZeroRtt r;
+    r.server->max_early_data = 0;
+    ASSERT_TRUE(r.run().ok);
+    r.server->max_early_data = 16384;
+    auto res = r.run();
+    ASSERT_TRUE(res.ok);
+    EXPECT_FALSE(r.c->negotiated().early_data_offered);
+}
+
+}  // namespace
+}  // namespace qtls::test

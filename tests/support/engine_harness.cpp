@@ -30,6 +30,8 @@ void drain(Engine& engine, Collected& out) {
             out.transport_parameters.push_back(tp->data);
         } else if (auto* a = std::get_if<AlertToSend>(&*ev)) {
             out.alert = *a;
+        } else if (auto* ed = std::get_if<EarlyDataStatus>(&*ev)) {
+            out.early_data = *ed;
         } else if (std::holds_alternative<HandshakeComplete>(*ev)) {
             out.complete = true;
         }
@@ -55,6 +57,8 @@ void collect_flights(Engine& from, Collected& record, std::deque<Flight>& to_pee
             record.transport_parameters.push_back(tp->data);
         } else if (auto* a = std::get_if<AlertToSend>(&*ev)) {
             record.alert = *a;
+        } else if (auto* ed = std::get_if<EarlyDataStatus>(&*ev)) {
+            record.early_data = *ed;
         } else if (std::holds_alternative<HandshakeComplete>(*ev)) {
             record.complete = true;
         }

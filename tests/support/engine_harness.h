@@ -78,6 +78,7 @@ struct Collected {
     std::vector<TrafficSecret> secrets;
     std::vector<Bytes> transport_parameters;
     std::optional<AlertToSend> alert;
+    std::optional<EarlyDataStatus> early_data;
     bool complete = false;
 
     const TrafficSecret* secret(Epoch e, Direction d) const;
