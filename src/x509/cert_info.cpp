@@ -8,6 +8,7 @@
 
 #include "crypto/libcrypto_ptr.h"
 #include "qtls/certs.h"
+#include "x509/spki.h"
 #include "x509/decode.h"
 
 namespace qtls {
@@ -49,6 +50,8 @@ std::string common_name(X509* cert) {
 }  // namespace
 
 Result<Bytes> certificate_public_key(ByteView cert_der) {
+    // Fast path: copy the key's DER out of the certificate (no decode).
+    if (auto spki = x509::find_subject_public_key_info(cert_der)) return Bytes(spki->begin(), spki->end());
     crypto::X509Ptr cert = x509::decode_certificate(cert_der);
     if (!cert) return Error{Alert::bad_certificate, "malformed certificate"};
     EVP_PKEY* key = X509_get0_pubkey(cert.get());  // owned by cert

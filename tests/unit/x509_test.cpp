@@ -13,6 +13,8 @@
 #include "crypto/libcrypto_ptr.h"
 #include "qtls/certs.h"
 #include "support/test_pki.h"
+#include "x509/decode.h"
+#include "x509/spki.h"
 
 namespace qtls {
 namespace {
@@ -250,3 +252,28 @@ TEST(X509TestPki, WriteToDir) {
 
 }  // namespace
 }  // namespace qtls
+
+namespace qtls::test {
+namespace {
+
+// The fast SubjectPublicKeyInfo lookup agrees with libcrypto's re-encoding
+// for every key type, and refuses truncated certificates.
+TEST(X509Spki, MatchesLibcryptoForEveryKeyType) {
+    for (KeyType type : kAllKeyTypes) {
+        const Bytes& der = test_pki().leaf(type)->chain.front();
+        auto fast = x509::find_subject_public_key_info(der);
+        ASSERT_TRUE(fast) << key_type_name(type);
+        crypto::X509Ptr cert = x509::decode_certificate(der);
+        ASSERT_TRUE(cert);
+        unsigned char* out = nullptr;
+        int len = i2d_PUBKEY(X509_get0_pubkey(cert.get()), &out);
+        ASSERT_GT(len, 0);
+        EXPECT_EQ(Bytes(fast->begin(), fast->end()), Bytes(out, out + len)) << key_type_name(type);
+        OPENSSL_free(out);
+        for (std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{10}, der.size() / 2})
+            EXPECT_FALSE(x509::find_subject_public_key_info(ByteView(der).first(cut)).has_value());
+    }
+}
+
+}  // namespace
+}  // namespace qtls::test
