@@ -1,0 +1,134 @@
+# shellcheck shell=bash
+# OpenSSL s_server / s_client adapter (peers.md section 2).
+openssl_check() { need_bin openssl openssl; }
+openssl_na() { :; }   # both directions, every case
+
+ossl_group() { case $1 in X25519) echo X25519;; P-256) echo P-256;; P-384) echo P-384;; esac; }
+ossl_groups() { local g out=(); for g in ${1//,/ }; do out+=("$(ossl_group "$g")"); done; local IFS=:; echo "${out[*]}"; }
+
+# ---- s_server (qtls client connects) ----
+openssl_srv_start() {
+  local args=(-accept 127.0.0.1:0 -naccept "$S_NACCEPT" -tls1_3 -rev -cert "$PKI/$S_CERT.pem" -key "$PKI/$S_CERT.key")
+  [ -n "$S_BULK" ] || args+=(-trace)          # trace decodes the ServerHello group, KeyUpdates, alerts
+  [ -n "$S_SUITE" ] && args+=(-ciphersuites "$S_SUITE")
+  [ -n "$S_GROUPS" ] && args+=(-groups "$(ossl_groups "$S_GROUPS")")
+  [ -n "$S_ALPN" ] && args+=(-alpn "$S_ALPN")  # s_server always answers no overlap with alert 120
+  [ -n "$S_CLIENT_AUTH" ] && args+=(-Verify 1 -CAfile "$PKI/ca.pem" -verify_return_error)
+  [ -n "$S_SNI" ] && args+=(-servername localhost -cert2 "$PKI/snirsa.pem" -key2 "$PKI/snirsa.key" -servername_fatal)
+  [ -n "$S_KEYLOG" ] && args+=(-keylogfile "$S_KEYLOG")
+  bg_start srv.log timeout 60 openssl s_server "${args[@]}"; SPID=$BG_PID
+  wait_for srv.log '^ACCEPT' "$SPID" || fail "s_server did not start: $(tail -2 srv.log)"
+  PORT=$(port_of srv.log)
+  printf 'hello\nCLOSE\n' > probe.in; PROBE_IN=probe.in; PROBE_RE='^olleh$'
+  printf 'hello\n' > close.in; CLOSE_IN=close.in          # qtls sends close_notify first
+  SRV_FAIL_RE='CONNECTION FAILURE|:error:'
+  SNI_CN=snirsa; NOCERT_ALERT=certificate_required
+  BULK_IN=$PAYLOAD_REQ
+}
+openssl_srv_stop() {
+  wait_exit "$SPID" 20 || true                  # -naccept N: exits by itself
+  FACTS="suite group alpn sni peercert ku clean"
+  F_SUITE='' F_GROUP='' F_ALPN='' F_SNI='' F_PEERCERT='' F_KU=0 F_FAIL='' F_CLEAN=no
+  read_facts srv.log '
+    /^Ciphersuite: /                 { out("F_SUITE", substr($0, 14)) }
+    /ServerHello, Length/            { f = 1 }
+    /EncryptedExtensions, Length|ClientHello, Length/ { f = 0 }
+    f && /NamedGroup:/               { g = $0 }
+    /^ALPN protocols selected: / && !a { a = 1; out("F_ALPN", substr($0, 26)) }
+    /^Hostname in TLS extension: / && !h { h = 1; v = $0; gsub(/^[^"]*"|"$/, "", v); out("F_SNI", v) }
+    /^Peer certificate: / && !p      { p = 1; v = substr($0, 19); gsub(/ /, "", v); out("F_PEERCERT", v) }
+    /KeyUpdate/                      { ku++ }
+    /CONNECTION FAILURE|:error:/ && !e { e = 1; out("F_FAIL", $0) }
+    /CONNECTION CLOSED/              { c = 1 }
+    /[Uu]nexpected [Ee][Oo][Ff]|:error:/ { bad = 1 }
+    END { if (g != "") out("F_GROUP", group(g)); out("F_KU", ku + 0); out("F_CLEAN", c && !bad ? "yes" : "no") }'
+  return 0
+}
+openssl_bulk_check() {  # what qtls received for BULK_IN: every line reversed
+  cmp -s "$1" "$PAYLOAD_REV" || fail "4 MB reply differs ($(stat -c %s "$1") bytes received)"
+}
+
+# ---- s_client (against qtls server on $PORT) ----
+ossl_cli_args() {
+  CARGS=(-connect "127.0.0.1:$PORT" -servername "$C_NAME" -tls1_3 -CAfile "$PKI/ca.pem"
+    -verify_hostname "$C_NAME" -verify_return_error)
+  [ -n "$C_SUITE" ] && CARGS+=(-ciphersuites "$C_SUITE")
+  [ -n "$C_GROUPS" ] && CARGS+=(-groups "$(ossl_groups "$C_GROUPS")")   # key share: the first only
+  [ -n "$C_ALPN" ] && CARGS+=(-alpn "$C_ALPN")
+  [ -n "$C_CERT" ] && CARGS+=(-cert "$PKI/client.pem" -key "$PKI/client.key")
+  [ -n "$C_KEYLOG" ] && CARGS+=(-keylogfile "$C_KEYLOG")
+  return 0
+}
+openssl_cli() {  # NAME: one probe connection ("hello\nCLOSE\n" to qtls --rev)
+  local n=$1; ossl_cli_args
+  logcmd timeout 20 openssl s_client "${CARGS[@]}" -ign_eof "<" "$PROBE_REQ"
+  timeout 20 openssl s_client "${CARGS[@]}" -ign_eof < "$PROBE_REQ" > "$n.out" 2>&1; P_RC=$?
+  FACTS="suite group alpn peercert sig"
+  F_SUITE='' F_GROUP='' F_ALPN='' F_PEERCERT='' F_SIG='' F_FAIL='' F_CLEAN=no
+  read_facts "$n.out" '
+    /^New, TLSv1.3, Cipher is / && !s { s = 1; out("F_SUITE", substr($0, 25)) }
+    /^Server Temp Key: / && !g       { g = 1; out("F_GROUP", group($0)) }
+    /^ALPN protocol: / && !a         { a = 1; out("F_ALPN", substr($0, 16)) }
+    /^subject=/ && !p                { p = 1; v = substr($0, 9); gsub(/ /, "", v); out("F_PEERCERT", v) }
+    /^Peer signature type: / && !t   { t = 1; out("F_SIG", substr($0, 22)) }
+    /:error:|Verification error|alert/ && !e { e = 1; out("F_ERR", $0) }
+    /[Uu]nexpected [Ee][Oo][Ff]|:error:/ { bad = 1 }
+    END { out("F_BAD", bad + 0) }'
+  [ "$P_RC" = 0 ] || F_FAIL="${F_ERR:-} exit $P_RC"
+  [ "$P_RC" = 0 ] && [ "$F_BAD" = 0 ] && F_CLEAN=yes
+  return 0
+}
+openssl_signame() { case $1 in ecdsa_*) echo ECDSA;; rsa_pss_rsae_*) echo RSA-PSS;; ed25519) echo ed25519;; esac; }
+
+openssl_bulk() {  # 4 MB line file through qtls --rev; s_client -quiet keeps stdout data only
+  qserver --cert "$PKI/ec256.pem" --key "$PKI/ec256.key" --rev
+  ossl_cli_args
+  logcmd timeout 60 openssl s_client "${CARGS[@]}" -quiet "<" "$PAYLOAD_REQ"
+  timeout 60 openssl s_client "${CARGS[@]}" -quiet < "$PAYLOAD_REQ" > bulk.out 2> bulk.log; P_RC=$?
+  qserver_done
+  [ "$P_RC" = 0 ] || fail "s_client exit $P_RC: $(grep -m1 error bulk.log)"
+  cmp -s bulk.out "$PAYLOAD_REV" || fail "4 MB reply differs ($(stat -c %s bulk.out) bytes received)"
+  server_clean
+  pass "line file through qtls --rev, s_client -quiet"
+}
+
+openssl_ku() {  # s_client's interactive K / k (peers.md [os-cli-ku]), qtls server --rev
+  qserver --cert "$PKI/ec256.pem" --key "$PKI/ec256.key" --rev
+  C_NAME=localhost; ossl_cli_args
+  mkfifo cli.in
+  logcmd timeout 30 openssl s_client "${CARGS[@]}" -msg -msgfile cli.msg "<" cli.in
+  BG_IN=cli.in bg_start cli.log timeout 30 openssl s_client "${CARGS[@]}" -msg -msgfile cli.msg; local CPID=$BG_PID
+  exec 4> cli.in
+  echo abc >&4; wait_for cli.log '^cba' "$CPID" || fail "no echo before KeyUpdate"
+  echo K >&4;   wait_for cli.msg '>>> .*KeyUpdate' "$CPID" || fail "s_client did not send KeyUpdate"
+  echo def >&4; wait_for cli.log '^fed' "$CPID" || fail "no echo after KeyUpdate(update_requested)"
+  wait_for cli.msg '<<< .*KeyUpdate' "$CPID" || fail "qtls did not answer KeyUpdate(update_requested)"
+  echo k >&4;   wait_for cli.msg '>>> .*KeyUpdate' "$CPID" 2 || fail "s_client did not send the 2nd KeyUpdate"
+  echo ghi >&4; wait_for cli.log '^ihg' "$CPID" || fail "no echo after KeyUpdate(update_not_requested)"
+  exec 4>&-
+  wait_exit "$CPID" 15; P_RC=$?
+  qserver_done
+  [ "$(grep -c '<<< .*KeyUpdate' cli.msg)" = 1 ] || fail "qtls answered update_not_requested (or not at all)"
+  [ "$P_RC" = 0 ] || fail "s_client exit $P_RC"
+  server_clean
+  pass "s_client K then k; qtls answered only the requested one"
+}
+
+openssl_close() {  # s_client sends close_notify at stdin EOF (no -ign_eof); qtls closes cleanly
+  qserver --cert "$PKI/ec256.pem" --key "$PKI/ec256.key" --rev
+  C_NAME=localhost; ossl_cli_args
+  mkfifo cli.in
+  logcmd timeout 30 openssl s_client "${CARGS[@]}" -msg -msgfile cli.msg "<" cli.in
+  BG_IN=cli.in bg_start cli.log timeout 30 openssl s_client "${CARGS[@]}" -msg -msgfile cli.msg; local CPID=$BG_PID
+  exec 4> cli.in
+  echo hello >&4; wait_for cli.log '^olleh' "$CPID" || fail "no reply"
+  exec 4>&-
+  wait_exit "$CPID" 15; P_RC=$?
+  qserver_done
+  [ "$P_RC" = 0 ] || fail "s_client exit $P_RC"
+  grep -q '>>> .*close_notify' cli.msg || fail "s_client sent no close_notify"
+  ! grep -qiE 'unexpected eof|:error:' cli.log || fail "s_client: $(grep -m1 -iE 'unexpected eof|:error:' cli.log)"
+  server_clean
+  grep -q '<<< .*close_notify' cli.msg && note_="qtls answered with close_notify" || note_="qtls closed after the client's close_notify"
+  pass "s_client closes; $note_"
+}
