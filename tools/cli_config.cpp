@@ -48,6 +48,8 @@ Built<ClientConfig> build_client_config(const CliOptions& o) {
     }
     c->middlebox_compat = !o.no_compat;
     c->session_store = memory_session_store();
+    // RFC 8446 §4.2.10: offered only with a ticket that allows it.
+    c->enable_early_data = !o.early_data_file.empty();
     if (!o.ca_file.empty() && !readable(o.ca_file)) return {nullptr, "cannot read --CAfile " + o.ca_file};
     auto verifier = make_verifier(o, false);
     if (!verifier.ok()) return {nullptr, "trust store: " + describe(verifier.error())};
@@ -97,6 +99,9 @@ Built<ServerConfig> build_server_config(const CliOptions& o) {
         c->client_verifier = *verifier;
     }
     if (!o.no_tickets) c->ticketer = rotating_ticketer();
+    // 0-RTT (RFC 8446 §4.2.10); replays are refused by the engine's
+    // process-wide strike register (§8).
+    c->max_early_data = o.max_early_data;
     c->force_hello_retry = o.force_hrr;
     c->hello_retry_cookie = o.hrr_cookie;
     if (auto s = validate(*c); !s.ok()) return {nullptr, describe(s.error())};

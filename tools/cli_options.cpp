@@ -90,6 +90,11 @@ Client options:
   --no-middlebox-compat  do not use middlebox compatibility mode (RFC 8446 D.4)
   --reconnect            connect once to obtain a session ticket, close, then connect
                          again resuming that session (like s_client -reconnect)
+  --early-data FILE      with --reconnect: send FILE's contents as 0-RTT early data on
+                         the resumed connection (like s_client -early_data), up to the
+                         ticket's limit; any rest follows as ordinary data if the server
+                         accepts. Nothing is resent when it rejects. Early data can be
+                         replayed by an attacker: use it only for idempotent requests
 
 Server options:
   --accept HOST:PORT     listen address (default 127.0.0.1:0: an ephemeral port)
@@ -105,6 +110,12 @@ Server options:
   --hrr-cookie           put a cookie in HelloRetryRequests
   --no-tickets           issue no session tickets (default: one stateless ticket per
                          connection, so clients can resume)
+  --max-early-data N     accept up to N bytes of 0-RTT early data per connection and
+                         advertise it in tickets (default 0: 0-RTT off). Early data is
+                         handled like other received data (printed, echoed, answered)
+
+The summary line after a handshake ends with early-data=accepted|rejected|none
+(none: no early data was offered).
 
 Exit status: 0 on success; 1 when the handshake or connection failed (the error
 names the TLS alert and its cause); 2 for usage errors.
@@ -176,7 +187,8 @@ std::optional<CliOptions> parse_options(int argc, char** argv) {
                                       a == "--CApath" || a == "--alpn" || a == "--groups" || a == "--key-share" ||
                                       a == "--ciphersuites" || a == "--sigalgs" || a == "--keylogfile" ||
                                       a == "--timeout" || a == "--servername" || a == "--accept" ||
-                                      a == "--naccept" || a == "--sni-cert" || a == "--record-size-limit")) {
+                                      a == "--naccept" || a == "--sni-cert" || a == "--record-size-limit" ||
+                                      a == "--early-data" || a == "--max-early-data")) {
             if (!(v = value())) return std::nullopt;
             if (a == "--cert") o.cert_file = v;
             else if (a == "--key") o.key_file = v;
@@ -201,7 +213,11 @@ std::optional<CliOptions> parse_options(int argc, char** argv) {
                 if (!parse_int(a, v, 1, 1 << 30, n)) return std::nullopt;
                 o.naccept = static_cast<int>(n);
             } else if (a == "--sni-cert") o.sni_certs.push_back(v);
-            else if (a == "--record-size-limit") {
+            else if (a == "--early-data") o.early_data_file = v;
+            else if (a == "--max-early-data") {
+                if (!parse_int(a, v, 0, 0xffffffffL, n)) return std::nullopt;
+                o.max_early_data = static_cast<std::uint32_t>(n);
+            } else if (a == "--record-size-limit") {
                 if (!parse_int(a, v, 64, 16385, n)) return std::nullopt;
                 o.record_size_limit = static_cast<std::uint16_t>(n);
             }
@@ -209,6 +225,12 @@ std::optional<CliOptions> parse_options(int argc, char** argv) {
             std::fprintf(stderr, "qtls: unknown option '%s' (try 'qtls --help')\n", argv[i]);
             return std::nullopt;
         }
+    }
+    if (!o.early_data_file.empty() && !o.reconnect) {
+        // The session store lives in this process: only the first connection
+        // of --reconnect can provide the ticket that 0-RTT needs.
+        std::fprintf(stderr, "qtls client: --early-data needs --reconnect (the ticket comes from the first connection)\n");
+        return std::nullopt;
     }
     return o;
 }

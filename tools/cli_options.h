@@ -35,6 +35,7 @@ struct CliOptions {
     bool key_update = false;
     bool no_compat = false;
     bool reconnect = false;  // a first connection only to get a ticket, then resume
+    std::string early_data_file;  // with reconnect: sent as 0-RTT data on the resumed connection
     // Server.
     std::string accept = "127.0.0.1:0";
     int naccept = 0;  // 0: serve forever
@@ -44,6 +45,7 @@ struct CliOptions {
     bool force_hrr = false;
     bool hrr_cookie = false;
     bool no_tickets = false;
+    std::uint32_t max_early_data = 0;  // 0-RTT bytes accepted per connection (0: off)
     std::vector<std::string> sni_certs;  // NAME=CERT,KEY (several certificates by SNI)
 };
 

@@ -18,6 +18,8 @@ std::string negotiated_summary(const Negotiated& n, Side side) {
     else if (side == Side::server)
         s += " peer=none";
     if (side == Side::server && n.client_authenticated) s += " client-auth=yes";
+    // RFC 8446 §4.2.10: whether 0-RTT data was offered, and the answer.
+    s += std::string(" early-data=") + (!n.early_data_offered ? "none" : n.early_data_accepted ? "accepted" : "rejected");
     return s;
 }
 

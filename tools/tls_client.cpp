@@ -24,6 +24,50 @@ void write_stdout(ByteView data) {
         off += static_cast<std::size_t>(n);
     }
 }
+bool read_file(const std::string& path, std::string& out) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return false;
+    char buf[16384];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    const bool ok = std::ferror(f) == 0;
+    std::fclose(f);
+    return ok;
+}
+
+// --early-data: as much of `data` as the ticket allows, as 0-RTT records
+// right behind the ClientHello (RFC 8446 §2.3). Returns the bytes sent.
+Result<std::size_t> send_early_data(record::Connection& conn, int fd, ByteView data, int timeout_ms) {
+    std::size_t sent = 0;
+    while (sent < data.size()) {
+        auto n = conn.write_early_data(data.subspan(sent));
+        if (!n.ok()) return n.error();
+        if (*n == 0) break;  // the ticket's max_early_data_size is reached
+        sent += *n;
+        QTLS_TRY(record::flush(conn, fd, timeout_ms));
+    }
+    return sent;
+}
+
+// The resumed connection's early data, after the handshake: report the
+// server's answer; when it accepted, what did not fit the ticket's limit
+// follows as ordinary data. Rejected data is not resent (like s_client).
+Status finish_early_data(const CliOptions& o, record::Connection& conn, int fd, ByteView data, std::size_t sent) {
+    const auto accepted = conn.early_data_accepted();
+    if (!conn.negotiated().early_data_offered) {
+        std::fprintf(stderr, "qtls client: early data not sent: the session ticket does not allow 0-RTT\n");
+        return {};
+    }
+    if (!accepted || !*accepted) {
+        std::fprintf(stderr, "qtls client: the server rejected %zu bytes of early data (not resent)\n", sent);
+        return {};
+    }
+    if (o.verbose) std::fprintf(stderr, "qtls: %zu bytes of early data accepted\n", sent);
+    if (sent == data.size()) return {};
+    if (o.verbose) std::fprintf(stderr, "qtls: sending the other %zu bytes after the handshake\n", data.size() - sent);
+    return record::write_all(conn, fd, data.subspan(sent), o.timeout_ms);
+}
+
 // --reconnect: a first connection that only waits (bounded) for a session
 // ticket, then closes cleanly, so the real connection can resume.
 bool fetch_ticket(const CliOptions& o, const std::shared_ptr<const ClientConfig>& config, const std::string& name,
@@ -65,6 +109,11 @@ int run_client(const CliOptions& o) {
         std::fprintf(stderr, "qtls client: %s\n", built.error.c_str());
         return 2;
     }
+    std::string early_data;
+    if (!o.early_data_file.empty() && !read_file(o.early_data_file, early_data)) {
+        std::fprintf(stderr, "qtls client: cannot read --early-data %s\n", o.early_data_file.c_str());
+        return 2;
+    }
     std::string name = o.server_name.empty() ? hp.host : o.server_name;
     if (o.reconnect && !fetch_ticket(o, built.config, name, hp)) return 1;
     auto conn = record::Connection::client(built.config, ClientOptions{name, Transport::tcp, {}});
@@ -79,12 +128,30 @@ int run_client(const CliOptions& o) {
         std::fprintf(stderr, "qtls client: %s\n", error.c_str());
         return 1;
     }
+    std::size_t early_sent = 0;
+    if (!early_data.empty() && conn->negotiated().early_data_offered) {
+        auto sent = send_early_data(*conn, fd, as_bytes(early_data), o.timeout_ms);
+        if (!sent.ok()) {
+            std::fprintf(stderr, "qtls client: sending early data failed: %s\n", describe(*conn, sent.error()).c_str());
+            ::close(fd);
+            return 1;
+        }
+        early_sent = *sent;
+        if (o.verbose) std::fprintf(stderr, "qtls: sent %zu bytes of early data\n", early_sent);
+    }
     if (auto s = record::drive_handshake(*conn, fd, o.timeout_ms); !s.ok()) {
         std::fprintf(stderr, "qtls client: handshake failed: %s\n", describe(*conn, s.error()).c_str());
         ::close(fd);
         return 1;
     }
     if (!o.quiet) std::fprintf(stderr, "qtls: connected: %s\n", negotiated_summary(conn->negotiated(), Side::client).c_str());
+    if (!early_data.empty()) {
+        if (auto s = finish_early_data(o, *conn, fd, as_bytes(early_data), early_sent); !s.ok()) {
+            std::fprintf(stderr, "qtls client: write failed: %s\n", describe(*conn, s.error()).c_str());
+            ::close(fd);
+            return 1;
+        }
+    }
     if (o.key_update) {
         if (auto s = conn->key_update(true); !s.ok() || !record::flush(*conn, fd, o.timeout_ms).ok()) {
             std::fprintf(stderr, "qtls client: KeyUpdate failed\n");

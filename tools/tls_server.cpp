@@ -57,6 +57,18 @@ bool serve(const CliOptions& o, const std::shared_ptr<const ServerConfig>& confi
     bool eof = false;
     bool ok = true;
     bool closing = false;
+    // 0-RTT data (RFC 8446 §4.2.10) came before everything else: it is
+    // handled first, like any received data.
+    std::size_t early_total = 0;
+    std::uint8_t early_buf[16384];
+    while (conn->early_data_available() > 0 && !closing) {
+        auto n = conn->read_early_data(early_buf);
+        if (!n.ok() || *n == 0) break;
+        early_total += *n;
+        closing = answer(o, *conn, fd, ByteView(early_buf, *n), lines);
+    }
+    if (o.verbose && conn->early_data_accepted().value_or(false))
+        std::fprintf(stderr, "qtls: received %zu bytes of early data\n", early_total);
     // The handshake may already have read application data (and even the
     // client's close_notify) that arrived with the client's Finished.
     drain_plaintext(*conn, [&](ByteView d) { closing = closing || answer(o, *conn, fd, d, lines); });

@@ -7,6 +7,17 @@
 //   transport bytes ──read_tls()──► process() ──► read()      (plaintext out)
 //   write()/writev() ──► pending_tls()/consume_tls() (or write_tls()) ──► transport
 //
+// 0-RTT (RFC 8446 §2.3, §4.2.10). A client whose config enables early data
+// and whose session store holds a ticket that allows it offers early data in
+// its ClientHello; right after start() (before the server answers) it may
+// send up to early_data_budget() bytes with write_early_data(). The answer
+// arrives as early_data_accepted(); EndOfEarlyData and the key changes are
+// handled here. A server that accepts receives that data on a stream of its
+// own, read_early_data(), never mixed into read(): 0-RTT data is not
+// protected against replay (§8, §E.5) and has no forward secrecy, so the
+// application must choose, per byte, which guarantees it relies on. A server
+// that rejects skips the client's early records (§4.2.10) and delivers none.
+//
 // Nothing here blocks or performs I/O; see qtls/socket.h for helpers that
 // drive a connection over a file descriptor.
 #pragma once
@@ -51,6 +62,20 @@ struct ConnectionOptions {
     // RFC 8446 §5.5: send a KeyUpdate after this many records under one
     // application write key (AES-GCM allows about 2^24.5 full-size records).
     std::uint64_t key_update_after_records = std::uint64_t{1} << 24;
+    // 0-RTT (RFC 8446 §4.2.10, §4.6.1). Client: the ticket's
+    // max_early_data_size, the most write_early_data() sends. Server: the most
+    // early data accepted; more is an unexpected_message (§4.6.1).
+    // Connection::client() and Connection::server() set it from the offered
+    // ticket and from ServerConfig::max_early_data; set it yourself only when
+    // wrapping an Engine.
+    std::uint32_t max_early_data = 0;
+    // Server: how much rejected early data is skipped (§4.2.10), counted as
+    // each skipped record's ciphertext minus the tag and the content type
+    // byte, since padding cannot be told apart (§4.6.1). The bound used is
+    // the larger of this and max_early_data, so a server with 0-RTT turned off
+    // still completes handshakes with clients holding older tickets. Beyond
+    // it the connection fails with unexpected_message (§4.6.1).
+    std::uint32_t max_skipped_early_data = 16384;
 };
 
 enum class CloseState : std::uint8_t {
@@ -131,6 +156,35 @@ public:
     // reading to decrypt the records still queued.
     Result<std::size_t> read(MutableByteView out);
     std::size_t plaintext_available() const;
+
+    // ---- 0-RTT (RFC 8446 §4.2.10) ----
+    // Client: sends early data under client_early_traffic_secret. Allowed
+    // from start() until the server's answer (early_data_accepted() set)
+    // when the ClientHello offered early data; returns how many bytes were
+    // accepted: at most early_data_budget() (the ticket's
+    // max_early_data_size less what was sent) and bounded like write() by
+    // max_buffered_output. Fails when early data was not offered (see
+    // negotiated().early_data_offered) or the answer is already known.
+    // Early data may be replayed by an attacker (§8): send only requests
+    // that are safe to repeat.
+    Result<std::size_t> write_early_data(ByteView plaintext);
+    // Client: bytes write_early_data() may still send now (0 when early
+    // data was not offered or the server has answered).
+    std::size_t early_data_budget() const;
+    // Both sides: whether early data offered in this handshake was accepted;
+    // nullopt while unknown or when none was offered (a server learns it on
+    // the ClientHello, a client on EncryptedExtensions or a
+    // HelloRetryRequest; a server that sent a HelloRetryRequest stays at
+    // nullopt, though it skips the early records). When false the client's early data was dropped:
+    // the application may send it again with write() after the handshake.
+    std::optional<bool> early_data_accepted() const;
+    // Server: copies early data received before the client's EndOfEarlyData,
+    // in order. Returns 0 when none is buffered (it never blocks or fails
+    // with kWouldBlock); it stays readable after a failure and after the
+    // handshake. Not subject to max_buffered_plaintext: it is bounded by
+    // max_early_data.
+    Result<std::size_t> read_early_data(MutableByteView out);
+    std::size_t early_data_available() const;
 
     // RFC 8446 §6.1: close the write side. Later write() calls fail.
     void send_close_notify();

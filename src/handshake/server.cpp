@@ -287,6 +287,12 @@ Status ServerEngine::send_hello_retry_request(const msg::ClientHello& ch, const 
     }
     send_message(Epoch::initial, hrr.encode());
     negotiated_.hello_retry = true;
+    // §4.2.10: a retry always rejects 0-RTT; the record layer then skips the
+    // client's early records until the second ClientHello.
+    if (msg::find_extension(ch.extensions, ExtensionType::early_data)) {
+        negotiated_.early_data_offered = true;
+        emit(EarlyDataStatus{false, "the server sent a HelloRetryRequest"});
+    }
     state_ = std::move(next);
     return {};
 }

@@ -45,12 +45,21 @@ Status Connection::Impl::install_secret(TrafficSecret& s) {
         case Epoch::initial:
             return make_error(Alert::internal_error, "record: the initial epoch has no keys over TCP");
         case Epoch::early_data:
-            // 0-RTT over TCP is not carried by this record layer: the client
-            // never offers it, so these keys are never needed.
+            // RFC 8446 §2.3, §4.2.10: a server that accepted 0-RTT reads the
+            // client's records after the ClientHello with the early key.
+            if (engine->side() != Side::server || read_epoch != Epoch::initial)
+                return make_error(Alert::internal_error, "record: early data read secret out of order");
+            read_keys.emplace(std::move(keys).value());
+            read_epoch = Epoch::early_data;
             return {};
         case Epoch::handshake:
             // RFC 8446 §5.1: everything after the ServerHello (client) or the
-            // ClientHello (server) is protected with the handshake keys.
+            // ClientHello (server) is protected with the handshake keys; after
+            // accepted early data, from the client's EndOfEarlyData on (§4.5).
+            if (read_epoch == Epoch::early_data) {
+                pending_handshake_read.emplace(std::move(keys).value());
+                return {};
+            }
             if (read_epoch != Epoch::initial)
                 return make_error(Alert::internal_error, "record: handshake read secret out of order");
             read_keys.emplace(std::move(keys).value());
@@ -87,9 +96,14 @@ Status Connection::Impl::drain_events() {
                 } else if constexpr (std::is_same_v<T, AlertToSend>) {
                     hs_stage.clear();
                     return fail(Error{e.alert, e.reason});
+                } else if constexpr (std::is_same_v<T, EarlyDataStatus>) {
+                    on_early_data_status(e.accepted);
+                    return {};
                 } else if constexpr (std::is_same_v<T, HandshakeComplete>) {
                     QTLS_TRY(flush_stage());
                     handshake_complete = true;
+                    // EndOfEarlyData went out with the flight just flushed (§4.5).
+                    write_keys[static_cast<std::size_t>(Epoch::early_data)].reset();
                     if (pending_application_read) {
                         read_keys = std::move(pending_application_read);
                         pending_application_read.reset();
@@ -110,6 +124,11 @@ Status Connection::Impl::drain_events() {
     // a HelloRetryRequest and nothing else follows yet.
     if (options.middlebox_compat && engine->side() == Side::server && sent_initial && !ccs_sent)
         send_change_cipher_spec();
+    // §D.4: a client offering early data places it right after the first
+    // ClientHello, before any 0-RTT record.
+    if (options.middlebox_compat && engine->side() == Side::client && sent_initial && !ccs_sent &&
+        write_keys[static_cast<std::size_t>(Epoch::early_data)])
+        send_change_cipher_spec();
     return {};
 }
 
@@ -126,6 +145,7 @@ Error Connection::Impl::fail(Error e, bool alert) {
 
 void Connection::Impl::trim_buffers() {
     plaintext.trim(kRetainedPlaintext);
+    early_plaintext.trim(kRetainedPlaintext);
     out.trim(kRetainedOutput);
     hs_stage.trim(kMaxPlaintextFragment);
     if (state != CloseState::open) in.release();
@@ -294,13 +314,15 @@ void Connection::release_buffers() {
     Impl& c = *impl_;
     c.in.release();
     c.plaintext.release();
+    c.early_plaintext.release();
     c.out.release();
     c.hs_stage.release();
 }
 
 std::size_t Connection::buffer_capacity() const {
     const Impl& c = *impl_;
-    return c.in.capacity() + c.plaintext.capacity() + c.out.capacity() + c.hs_stage.capacity();
+    return c.in.capacity() + c.plaintext.capacity() + c.early_plaintext.capacity() + c.out.capacity() +
+           c.hs_stage.capacity();
 }
 
 }  // namespace qtls::record

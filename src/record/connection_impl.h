@@ -1,6 +1,7 @@
 // Internal state of record::Connection, shared by the files that implement
 // it: connection.cpp (public API and Engine events), connection_input.cpp
-// (records in) and connection_output.cpp (records out).
+// (records in), connection_output.cpp (records out) and
+// connection_early_data.cpp (0-RTT, RFC 8446 §4.2.10).
 #pragma once
 
 #include <array>
@@ -36,6 +37,20 @@ struct Connection::Impl {
     bool peer_close_notify = false;
     std::optional<Alert> peer_alert;
 
+    // ---- 0-RTT (RFC 8446 §4.2.10) ----
+    std::optional<bool> early_accepted;  // the EarlyDataStatus event
+    // Client: early data bytes sent so far. Server: early data received
+    // (accepted) or skipped (rejected), for the max_early_data_size bound.
+    std::uint64_t early_bytes = 0;
+    ByteQueue early_plaintext;  // server: accepted early data for read_early_data()
+    // Server, early data accepted: the client's handshake key waits until its
+    // EndOfEarlyData (4 bytes, §4.5) has arrived under the early key.
+    std::optional<RecordProtection> pending_handshake_read;
+    std::size_t end_of_early_data_seen = 0;
+    // Server, early data rejected: records that fail to decrypt with the
+    // handshake key are skipped until one succeeds (§4.2.10).
+    bool skipping_rejected_early_data = false;
+
     // ---- write side ----
     std::array<std::optional<RecordProtection>, kEpochCount> write_keys;
     ByteQueue out;       // TLS bytes ready for the transport
@@ -64,6 +79,13 @@ struct Connection::Impl {
     Status dispatch(ContentType type, MutableByteView content, bool is_protected);
     Status handle_alert(ByteView content);
     bool ccs_allowed() const;
+
+    // connection_early_data.cpp
+    void on_early_data_status(bool accepted);
+    bool skips_early_records_without_keys() const;
+    Status skip_early_record(std::size_t ciphertext_length);
+    Status receive_early_application_data(ByteView content);
+    Status receive_early_handshake(ByteView content);
 
     // connection_output.cpp
     Status stage_handshake(Epoch epoch, ByteView bytes);

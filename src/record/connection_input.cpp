@@ -55,9 +55,23 @@ Status Connection::Impl::handle_record(MutableByteView record) {
                 return make_error(Alert::unexpected_message, "record: change_cipher_spec outside the handshake");
             return {};
         case ContentType::application_data: {
-            if (!read_keys) return make_error(Alert::unexpected_message, "record: protected record before keys");
+            if (!read_keys) {
+                // RFC 8446 §4.2.10: after a HelloRetryRequest the server skips
+                // the client's early records until the second ClientHello.
+                if (skips_early_records_without_keys()) return skip_early_record(h.length);
+                return make_error(Alert::unexpected_message, "record: protected record before keys");
+            }
             auto opened = read_keys->open(record);
-            if (!opened) return opened.error();
+            if (!opened) {
+                // §4.2.10: early data rejected, records that fail to deprotect
+                // with the handshake key are the client's 0-RTT data: skip them.
+                if (skipping_rejected_early_data && opened.error().alert == Alert::bad_record_mac)
+                    return skip_early_record(h.length);
+                return opened.error();
+            }
+            // §4.2.10: the first record that deprotects starts the client's
+            // second flight; from here on a failure is bad_record_mac (§5.2).
+            skipping_rejected_early_data = false;
             return dispatch(opened->type, opened->content, true);
         }
         default: {
@@ -85,10 +99,12 @@ Status Connection::Impl::dispatch(ContentType type, MutableByteView content, boo
             if (content.empty()) return make_error(Alert::unexpected_message, "record: empty handshake fragment");
             received_handshake = true;
             framing.add(content);
+            if (is_protected && read_epoch == Epoch::early_data) return receive_early_handshake(content);
             return engine->provide(is_protected ? read_epoch : Epoch::initial, content);
         case ContentType::alert:
             return handle_alert(content);
         case ContentType::application_data:
+            if (read_epoch == Epoch::early_data) return receive_early_application_data(content);
             if (read_epoch != Epoch::application)
                 return make_error(Alert::unexpected_message, "record: application data before the handshake completed");
             plaintext.append(content);
