@@ -1,6 +1,7 @@
 #include "handshake/signatures.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string_view>
 
 namespace qtls::handshake {
@@ -9,10 +10,11 @@ Bytes certificate_verify_input(Side signer, const Digest& transcript) {
     constexpr std::string_view kServer = "TLS 1.3, server CertificateVerify";
     constexpr std::string_view kClient = "TLS 1.3, client CertificateVerify";
     std::string_view context = signer == Side::server ? kServer : kClient;
-    Bytes out(64, 0x20);
-    out.insert(out.end(), context.begin(), context.end());
-    out.push_back(0);
-    out.insert(out.end(), transcript.view().begin(), transcript.view().end());
+    const ByteView hash = transcript.view();
+    Bytes out(64 + context.size() + 1 + hash.size(), 0x20);
+    std::memcpy(out.data() + 64, context.data(), context.size());
+    out[64 + context.size()] = 0;
+    if (!hash.empty()) std::memcpy(out.data() + 64 + context.size() + 1, hash.data(), hash.size());
     return out;
 }
 
