@@ -13,6 +13,7 @@
 #include "qtls/record.h"
 #include "record/record_header.h"
 #include "record/record_protection.h"
+#include "support/connection_pump.h"
 #include "support/test_pki.h"
 
 namespace qtls::record {
@@ -58,30 +59,8 @@ struct EarlyData {
     }
 };
 
-bool transfer(Connection& from, Connection& to) {
-    bool moved = false;
-    while (from.wants_write()) {
-        auto n = to.read_tls(from.pending_tls());
-        if (!n.ok()) {
-            from.consume_tls(from.pending_tls().size());
-            return moved;
-        }
-        from.consume_tls(*n);
-        (void)to.process();
-        if (*n == 0) break;
-        moved = true;
-    }
-    return moved;
-}
-
-void pump(Connection& a, Connection& b) {
-    for (int i = 0; i < 1000; ++i) {
-        const bool x = transfer(a, b);
-        const bool y = transfer(b, a);
-        if (!x && !y) return;
-    }
-    ADD_FAILURE() << "pump did not settle";
-}
+using test::pump;
+using test::transfer;
 
 // Feeds raw TLS bytes to a connection, as far as it takes them.
 void feed(Connection& to, ByteView bytes) {

@@ -12,6 +12,7 @@
 #include "qtls/record.h"
 #include "qtls/socket.h"
 #include "record/record_header.h"
+#include "support/connection_pump.h"
 #include "support/test_pki.h"
 #include "support/vectors.h"
 
@@ -38,31 +39,8 @@ struct Configs {
     Result<Connection> make_server() { return Connection::server(server, server_options); }
 };
 
-bool transfer(Connection& from, Connection& to) {
-    bool moved = false;
-    while (from.wants_write()) {
-        auto n = to.read_tls(from.pending_tls());
-        if (!n.ok()) {
-            // The receiver failed earlier: drop what it cannot take.
-            from.consume_tls(from.pending_tls().size());
-            return moved;
-        }
-        from.consume_tls(*n);
-        (void)to.process();
-        if (*n == 0) break;
-        moved = true;
-    }
-    return moved;
-}
-
-void pump(Connection& a, Connection& b) {
-    for (int i = 0; i < 1000; ++i) {
-        const bool x = transfer(a, b);
-        const bool y = transfer(b, a);
-        if (!x && !y) return;
-    }
-    ADD_FAILURE() << "pump did not settle";
-}
+using test::pump;
+using test::transfer;
 
 std::string drain(Connection& c) {
     std::string out;
