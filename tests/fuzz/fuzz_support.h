@@ -32,6 +32,7 @@
 #include "qtls/keylog.h"
 #include "qtls/provider.h"
 #include "qtls/record.h"
+#include "support/forwarding_provider.h"
 
 // Every target defines `int qtls_fuzz_<name>(const uint8_t*, size_t)`; the
 // fuzzer executables (QTLS_FUZZ_ENTRY) also get LLVMFuzzerTestOneInput, so
@@ -65,33 +66,19 @@ namespace qtls::fuzz {
 
 // ---------------------------------------------------------------- provider
 
-class FuzzProvider : public CryptoProvider {
+class FuzzProvider : public test::ForwardingProvider {
 public:
-    FuzzProvider(ProviderPtr inner, bool permissive) : inner_(std::move(inner)), permissive_(permissive) {}
+    FuzzProvider(ProviderPtr inner, bool permissive) : ForwardingProvider(std::move(inner)), permissive_(permissive) {}
 
     std::string_view name() const override { return "fuzz-deterministic"; }
-    std::unique_ptr<HashContext> hash(HashAlg a) const override { return inner_->hash(a); }
-    Digest hmac(HashAlg a, ByteView k, ByteView d) const override { return inner_->hmac(a, k, d); }
-    Secret hkdf_extract(HashAlg a, ByteView s, ByteView i) const override { return inner_->hkdf_extract(a, s, i); }
-    bool hkdf_expand(HashAlg a, ByteView p, ByteView i, MutableByteView o) const override {
-        return inner_->hkdf_expand(a, p, i, o);
-    }
-    std::unique_ptr<AeadContext> aead(AeadAlg a, ByteView k) const override { return inner_->aead(a, k); }
-    std::unique_ptr<HeaderProtection> header_protection(AeadAlg a, ByteView k) const override {
-        return inner_->header_protection(a, k);
-    }
     // Always the same private key for a group (fixed_private_key).
     Result<std::unique_ptr<KeyShare>> generate_key_share(NamedGroup g) const override;
-    Result<std::unique_ptr<KeyShare>> key_share_from_private(NamedGroup g, ByteView k) const override {
-        return inner_->key_share_from_private(g, k);
-    }
     // Permissive: every signature verifies. Otherwise forwarded.
     Status verify_signature(SignatureScheme s, ByteView spki, ByteView m, ByteView sig) const override;
     // A fixed pattern: stateless, so every run of every process is identical.
     void random(MutableByteView out) const override;
 
 private:
-    ProviderPtr inner_;
     bool permissive_;
 };
 

@@ -18,20 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/fuzz_entries.h"
 #include "fuzz/fuzz_support.h"
 #include "msg/msg.h"
 #include "record/record_header.h"
 #include "support/test_pki.h"
 #include "support/vectors.h"
 
-int qtls_fuzz_reader_and_extensions(const std::uint8_t*, std::size_t);
-int qtls_fuzz_messages(const std::uint8_t*, std::size_t);
-int qtls_fuzz_client_engine(const std::uint8_t*, std::size_t);
-int qtls_fuzz_server_engine(const std::uint8_t*, std::size_t);
-int qtls_fuzz_record(const std::uint8_t*, std::size_t);
-int qtls_fuzz_quic_packet(const std::uint8_t*, std::size_t);
-int qtls_fuzz_x509(const std::uint8_t*, std::size_t);
-int qtls_fuzz_quic_session(const std::uint8_t*, std::size_t);
 
 namespace qtls::fuzz {
 namespace {
@@ -506,21 +499,20 @@ void x509_seeds(Corpus& c) {
                                 fixed_certificate_der()}));
 }
 
+// Ticket decryption: the untouched genuine ticket, one flipped byte at each
+// end, and presented garbage (see fuzz_ticket.cpp for the input layout).
+void ticket_seeds(Corpus& c) {
+    c.add("ticket", "genuine", Bytes{0});
+    c.add("ticket", "flip-first", Bytes{0, 0, 0, 1});
+    c.add("ticket", "flip-last", Bytes{0, 0xff, 0xff, 0x80});
+    c.add("ticket", "raw-short", Bytes{1, 0, 1, 2, 3});
+    c.add("ticket", "raw-long", Bytes(200, 1));
+}
+
 // ---------------------------------------------------------------- self-check
 
-using Entry = int (*)(const std::uint8_t*, std::size_t);
-
 int replay(const Corpus& corpus) {
-    const std::map<std::string, Entry> entries = {
-        {"reader_and_extensions", qtls_fuzz_reader_and_extensions},
-        {"messages", qtls_fuzz_messages},
-        {"client_engine", qtls_fuzz_client_engine},
-        {"server_engine", qtls_fuzz_server_engine},
-        {"record", qtls_fuzz_record},
-        {"quic_packet", qtls_fuzz_quic_packet},
-        {"x509", qtls_fuzz_x509},
-        {"quic_session", qtls_fuzz_quic_session},
-    };
+    const auto& entries = fuzz::entries();
     int failures = 0;
     for (const auto& [target, seeds] : corpus.seeds()) {
         const Reach before = reach();
@@ -572,6 +564,7 @@ int main(int argc, char** argv) {
     quic_packet_seeds(corpus);
     quic_session_seeds(corpus);
     x509_seeds(corpus);
+    ticket_seeds(corpus);
     std::printf("seeds written to %s; replaying them through the targets:\n", argv[1]);
     return replay(corpus) == 0 ? 0 : 1;
 }

@@ -6,10 +6,10 @@ namespace qtls::test {
 
 Result<std::unique_ptr<KeyShare>> FixedKeyProvider::generate_key_share(NamedGroup g) const {
     auto it = keys_.find(g);
-    if (it == keys_.end() || it->second.empty()) return inner_->generate_key_share(g);
+    if (it == keys_.end() || it->second.empty()) return inner()->generate_key_share(g);
     Bytes key = std::move(it->second.front());
     it->second.erase(it->second.begin());
-    return inner_->key_share_from_private(g, key);
+    return inner()->key_share_from_private(g, key);
 }
 
 const TrafficSecret* Collected::secret(Epoch e, Direction d) const {

@@ -9,39 +9,22 @@
 #include <vector>
 
 #include "qtls/engine.h"
+#include "support/forwarding_provider.h"
 
 namespace qtls::test {
 
 // Forwards everything to `inner` but returns fixed private keys per group
 // (RFC 8448 replay) and can fix randomness.
-class FixedKeyProvider : public CryptoProvider {
+class FixedKeyProvider : public ForwardingProvider {
 public:
-    explicit FixedKeyProvider(ProviderPtr inner) : inner_(std::move(inner)) {}
+    explicit FixedKeyProvider(ProviderPtr inner) : ForwardingProvider(std::move(inner)) {}
     // Each generate_key_share(group) takes the next key queued for that group.
     void queue_key(NamedGroup g, Bytes private_key) { keys_[g].push_back(std::move(private_key)); }
 
     std::string_view name() const override { return "fixed-keys"; }
-    std::unique_ptr<HashContext> hash(HashAlg a) const override { return inner_->hash(a); }
-    Digest hmac(HashAlg a, ByteView k, ByteView d) const override { return inner_->hmac(a, k, d); }
-    Secret hkdf_extract(HashAlg a, ByteView s, ByteView i) const override { return inner_->hkdf_extract(a, s, i); }
-    bool hkdf_expand(HashAlg a, ByteView p, ByteView i, MutableByteView o) const override {
-        return inner_->hkdf_expand(a, p, i, o);
-    }
-    std::unique_ptr<AeadContext> aead(AeadAlg a, ByteView k) const override { return inner_->aead(a, k); }
-    std::unique_ptr<HeaderProtection> header_protection(AeadAlg a, ByteView k) const override {
-        return inner_->header_protection(a, k);
-    }
     Result<std::unique_ptr<KeyShare>> generate_key_share(NamedGroup g) const override;
-    Result<std::unique_ptr<KeyShare>> key_share_from_private(NamedGroup g, ByteView k) const override {
-        return inner_->key_share_from_private(g, k);
-    }
-    Status verify_signature(SignatureScheme s, ByteView spki, ByteView m, ByteView sig) const override {
-        return inner_->verify_signature(s, spki, m, sig);
-    }
-    void random(MutableByteView out) const override { inner_->random(out); }
 
 private:
-    ProviderPtr inner_;
     mutable std::map<NamedGroup, std::vector<Bytes>> keys_;
 };
 

@@ -15,40 +15,18 @@
 #include <set>
 #include <string>
 
+#include "fuzz/fuzz_entries.h"
 #include "fuzz/fuzz_support.h"
 
 #ifndef QTLS_FUZZ_REGRESSIONS_DIR
 #define QTLS_FUZZ_REGRESSIONS_DIR QTLS_SOURCE_DIR "/tests/fuzz/regressions"
 #endif
 
-int qtls_fuzz_reader_and_extensions(const std::uint8_t*, std::size_t);
-int qtls_fuzz_messages(const std::uint8_t*, std::size_t);
-int qtls_fuzz_client_engine(const std::uint8_t*, std::size_t);
-int qtls_fuzz_server_engine(const std::uint8_t*, std::size_t);
-int qtls_fuzz_record(const std::uint8_t*, std::size_t);
-int qtls_fuzz_quic_packet(const std::uint8_t*, std::size_t);
-int qtls_fuzz_x509(const std::uint8_t*, std::size_t);
-int qtls_fuzz_quic_session(const std::uint8_t*, std::size_t);
 
 namespace qtls::fuzz {
 namespace {
 
 namespace fs = std::filesystem;
-using Entry = int (*)(const std::uint8_t*, std::size_t);
-
-const std::map<std::string, Entry>& entries() {
-    static const std::map<std::string, Entry> m = {
-        {"reader_and_extensions", qtls_fuzz_reader_and_extensions},
-        {"messages", qtls_fuzz_messages},
-        {"client_engine", qtls_fuzz_client_engine},
-        {"server_engine", qtls_fuzz_server_engine},
-        {"record", qtls_fuzz_record},
-        {"quic_packet", qtls_fuzz_quic_packet},
-        {"x509", qtls_fuzz_x509},
-        {"quic_session", qtls_fuzz_quic_session},
-    };
-    return m;
-}
 
 // "<target>/<file>" of inputs whose bug is still open (see the DISABLED_
 // tests below for what each one is).
