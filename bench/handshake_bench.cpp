@@ -5,6 +5,10 @@
 //   handshake/<cert>/<lib>        pairs per CPU-second (items_per_second)
 //   handshake_split/<cert>/<lib>  the same with each side's thread CPU time
 //                                 measured: counters client_us, server_us
+//   resumed/<lib>                 resumed handshakes (ticket from the previous
+//                                 pair, psk_dhe_ke with X25519, one new ticket
+//                                 each), pairs per CPU-second
+//   resumed_split/<lib>           the same with client_us, server_us
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -14,9 +18,10 @@
 namespace qbench {
 namespace {
 
-void run_handshakes(benchmark::State& state, Lib lib, KeyType cert, bool split) {
+void run_handshakes(benchmark::State& state, Lib lib, KeyType cert, bool split, bool resumption) {
     PairSettings settings;
     settings.cert = cert;
+    settings.resumption = resumption;
     std::unique_ptr<Factory> factory;
     try {
         factory = make_factory(lib, settings);
@@ -33,13 +38,22 @@ void run_handshakes(benchmark::State& state, Lib lib, KeyType cert, bool split) 
         }
         label = warm->describe();
     }
+    if (resumption) {
+        // The first pair got a ticket; from here on every pair must resume.
+        auto warm = factory->make();
+        if (!warm || !warm->handshake() || !warm->resumed()) {
+            state.SkipWithError("warm-up handshake did not resume");
+            return;
+        }
+        label = warm->describe();
+    }
     g_side_ns[0] = g_side_ns[1] = 0;
     g_time_sides = split;
     for (auto _ : state) {
         auto pair = factory->make();
-        if (!pair || !pair->handshake()) {
+        if (!pair || !pair->handshake() || (resumption && !pair->resumed())) {
             g_time_sides = false;
-            state.SkipWithError("handshake failed");
+            state.SkipWithError(resumption ? "handshake failed or did not resume" : "handshake failed");
             return;
         }
     }
@@ -60,9 +74,17 @@ const bool registered = [] {
                 std::string name = std::string(split ? "handshake_split/" : "handshake/") +
                                    std::string(key_type_label(cert)) + "/" + std::string(lib_name(lib));
                 benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
-                    run_handshakes(st, lib, cert, split);
+                    run_handshakes(st, lib, cert, split, false);
                 })->Unit(benchmark::kMicrosecond);
             }
+        }
+    }
+    for (bool split : {false, true}) {
+        for (Lib lib : {Lib::qtls, Lib::openssl, Lib::gnutls}) {
+            std::string name = std::string(split ? "resumed_split/" : "resumed/") + std::string(lib_name(lib));
+            benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
+                run_handshakes(st, lib, KeyType::ecdsa_p256, split, true);
+            })->Unit(benchmark::kMicrosecond);
         }
     }
     return true;

@@ -12,6 +12,17 @@
 //     peak_B                          peak heap above the starting point while
 //                                     both sides are created and handshake
 //     client_allocs / server_allocs   malloc calls during creation + handshake
+//   memory_resumed/<lib>   the same for resumed handshakes (ticket from the
+//                          previous pair, one new ticket each)
+//   memory_quic/<backend>  ngtcp2 pairs on libngtcp2_crypto_qtls and
+//                          libngtcp2_crypto_gnutls (quic/quic_pair.h):
+//     client_tls_B / server_tls_B     bytes freed when deleting the TLS
+//                                     object after the handshake, once the
+//                                     ngtcp2 connection (and with it the
+//                                     packet keys) is gone: the TLS state a
+//                                     QUIC connection keeps
+//     client_allocs / server_allocs   malloc calls during the handshake
+//                                     (ngtcp2's own included, alike for both)
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
@@ -21,6 +32,9 @@
 #include <string>
 
 #include "common/bench_common.h"
+#ifdef QTLS_BENCH_QUIC
+#include "quic/quic_pair.h"
+#endif
 
 // ---------------------------------------------------- the allocator hook ----
 extern "C" {
@@ -117,9 +131,10 @@ int posix_memalign(void** out, std::size_t align, std::size_t n) noexcept {
 namespace qbench {
 namespace {
 
-void run_memory(benchmark::State& state, Lib lib) {
+void run_memory(benchmark::State& state, Lib lib, bool resumption) {
     PairSettings settings;
     settings.release_buffers = true;
+    settings.resumption = resumption;
     std::unique_ptr<Factory> factory;
     try {
         factory = make_factory(lib, settings);
@@ -136,6 +151,14 @@ void run_memory(benchmark::State& state, Lib lib) {
         }
         label = warm->describe();
     }
+    if (resumption) {
+        auto warm = factory->make();  // from here on every pair resumes
+        if (!warm || !warm->handshake() || !warm->resumed()) {
+            state.SkipWithError("warm-up handshake did not resume");
+            return;
+        }
+        label = warm->describe();
+    }
     double client_idle = 0, server_idle = 0, peak = 0, client_allocs = 0, server_allocs = 0, held = 0;
     for (auto _ : state) {
         const long long base = g_live.load();
@@ -143,8 +166,8 @@ void run_memory(benchmark::State& state, Lib lib) {
         g_allocs[kClient] = 0;
         g_allocs[kServer] = 0;
         auto pair = factory->make();
-        if (!pair || !pair->handshake()) {
-            state.SkipWithError("handshake failed");
+        if (!pair || !pair->handshake() || (resumption && !pair->resumed())) {
+            state.SkipWithError("handshake failed or did not resume");
             return;
         }
         client_allocs += static_cast<double>(g_allocs[kClient].load());
@@ -171,13 +194,69 @@ void run_memory(benchmark::State& state, Lib lib) {
     state.SetLabel(label);
 }
 
+#ifdef QTLS_BENCH_QUIC
+void run_quic_memory(benchmark::State& state, QuicLib lib) {
+    std::string error;
+    CryptoBackend* backend = load_crypto_backend(lib, error);
+    if (backend == nullptr) {
+        state.SkipWithError(error.c_str());
+        return;
+    }
+    std::string label;
+    {
+        QuicPair warm(*backend);
+        if (!warm.handshake()) {
+            state.SkipWithError("warm-up QUIC handshake failed");
+            return;
+        }
+        label = warm.describe();
+    }
+    double client_tls = 0, server_tls = 0, client_allocs = 0, server_allocs = 0;
+    for (auto _ : state) {
+        g_allocs[kClient] = 0;
+        g_allocs[kServer] = 0;
+        QuicPair pair(*backend);
+        if (!pair.handshake()) {
+            state.SkipWithError("QUIC handshake failed");
+            return;
+        }
+        client_allocs += static_cast<double>(g_allocs[kClient].load());
+        server_allocs += static_cast<double>(g_allocs[kServer].load());
+        pair.delete_connections();
+        const long long before_client = g_live.load();
+        pair.delete_client_tls();
+        const long long before_server = g_live.load();
+        pair.delete_server_tls();
+        client_tls += static_cast<double>(before_client - before_server);
+        server_tls += static_cast<double>(before_server - g_live.load());
+    }
+    const double n = static_cast<double>(state.iterations());
+    if (n == 0) return;
+    state.counters["client_tls_B"] = client_tls / n;
+    state.counters["server_tls_B"] = server_tls / n;
+    state.counters["client_allocs"] = client_allocs / n;
+    state.counters["server_allocs"] = server_allocs / n;
+    state.SetLabel(label);
+}
+#endif
+
 const bool registered = [] {
-    for (Lib lib : {Lib::qtls, Lib::openssl, Lib::gnutls}) {
-        std::string name = "memory/" + std::string(lib_name(lib));
-        benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { run_memory(st, lib); })
+    for (bool resumption : {false, true}) {
+        for (Lib lib : {Lib::qtls, Lib::openssl, Lib::gnutls}) {
+            std::string name = (resumption ? "memory_resumed/" : "memory/") + std::string(lib_name(lib));
+            benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { run_memory(st, lib, resumption); })
+                ->Iterations(20)
+                ->Unit(benchmark::kMicrosecond);
+        }
+    }
+#ifdef QTLS_BENCH_QUIC
+    for (QuicLib lib : {QuicLib::qtls, QuicLib::gnutls}) {
+        std::string name = "memory_quic/" + std::string(quic_lib_name(lib));
+        benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { run_quic_memory(st, lib); })
             ->Iterations(20)
             ->Unit(benchmark::kMicrosecond);
     }
+#endif
     return true;
 }();
 

@@ -28,7 +28,7 @@ done
 OUT_DIR=$(mktemp -d)
 trap 'rm -rf "$OUT_DIR"' EXIT
 
-for name in handshake bulk memory primitives; do
+for name in handshake quic bulk memory primitives; do
   bin="$BUILD_DIR/bench/qtls_bench_$name"
   [ -x "$bin" ] || { echo "run_bench.sh: $bin not built (try ./run bench)" >&2; exit 1; }
   printf '==> %s (%s reps x %ss, random interleaving)\n' "$name" "$REPS" "$MIN_TIME" >&2
@@ -44,7 +44,7 @@ header="## qtls benchmarks ($MODE run, $(date -u '+%Y-%m-%d %H:%M UTC'))
 $cpu, $(nproc) cores; load average before/after: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine:
 compare only figures of one run). Medians of $REPS repetitions, qtls and baselines interleaved in one
 process per binary; rates per CPU-second, client and server in one thread, in memory. MB = 10^6 bytes.
-OpenSSL $(openssl version | cut -d' ' -f2), GnuTLS $(pkg-config --modversion gnutls)."
+OpenSSL $(openssl version | cut -d' ' -f2), GnuTLS $(pkg-config --modversion gnutls), ngtcp2 $(pkg-config --modversion libngtcp2)."
 
 python3 bench/summarize.py --json-out bench/results.json --md-out bench/results.md --header "$header" \
-  "$OUT_DIR"/handshake.json "$OUT_DIR"/bulk.json "$OUT_DIR"/memory.json "$OUT_DIR"/primitives.json
+  "$OUT_DIR"/handshake.json "$OUT_DIR"/quic.json "$OUT_DIR"/bulk.json "$OUT_DIR"/memory.json "$OUT_DIR"/primitives.json

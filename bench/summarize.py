@@ -11,12 +11,13 @@ import json
 import re
 import sys
 
-PENDING = "pending (feature not yet implemented)"
+PENDING = "pending (not measured yet)"
 LIBS = ("OpenSSL", "GnuTLS")
 CERTS = ("ECDSA-P256", "RSA-2048", "Ed25519")
 SIG_LABEL = {"ECDSA-P256": "ECDSA-P256", "RSA-2048": "RSA-PSS-2048", "Ed25519": "Ed25519"}
 SUITES = ("AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305")
 PROVIDERS = ("openssl_provider", "sodium_provider", "default_provider")
+QUIC_STATE_TARGET = 4096  # bytes of TLS state per QUIC connection after the handshake
 
 
 def load(paths):
@@ -100,12 +101,38 @@ def build(medians, errors):
                 b = t.get(f"handshake/{cert}/{lib}", "items_per_second")
                 t.add(f"full pair as % of crypto-bound limit, {cert}", "% of limit",
                       None if q is None else 100 * q / pair_limit, None if b is None else 100 * b / pair_limit, lib)
-    for lib in LIBS:
-        t.add("resumed handshake pairs/s (ticket, psk_dhe_ke)", "pairs/s", PENDING, None, lib)
-        t.add("heap allocations per resumed handshake", "allocations", PENDING, None, lib)
-    t.add("QUIC handshake pairs/s (ngtcp2 + qtls backend)", "pairs/s", PENDING, None, "ngtcp2 + GnuTLS")
-    t.add("QUIC resumed + 0-RTT pairs/s (ngtcp2 + qtls backend)", "pairs/s", PENDING, None, "ngtcp2 + GnuTLS")
-    t.add("QUIC bulk MB/s (ngtcp2 + qtls backend)", "MB/s", PENDING, None, "ngtcp2 + GnuTLS")
+    # ---- resumed handshakes (ticket from the previous pair, psk_dhe_ke, X25519, one new ticket) ----
+    t.versus("resumed handshake pairs/s (ticket, psk_dhe_ke, X25519)", "pairs/s", lambda l: f"resumed/{l}",
+             "items_per_second")
+    t.versus("client CPU per resumed handshake", "µs", lambda l: f"resumed_split/{l}", "client_us",
+             higher_is_better=False)
+    t.versus("server CPU per resumed handshake", "µs", lambda l: f"resumed_split/{l}", "server_us",
+             higher_is_better=False)
+    for field, case in (("client_allocs", "heap allocations per resumed handshake, client"),
+                        ("server_allocs", "heap allocations per resumed handshake, server"),
+                        ("peak_B", "peak heap during one resumed handshake, both sides")):
+        t.versus(case, "bytes" if field == "peak_B" else "allocations", lambda l: f"memory_resumed/{l}", field,
+                 higher_is_better=False)
+
+    # ---- QUIC: ngtcp2 1.11 with each crypto backend, same loop, in memory ----
+    gq = "ngtcp2 + GnuTLS backend"
+    t.add("QUIC handshakes/s (ngtcp2 pair in memory, X25519 + ECDSA-P256, client confirmed)", "handshakes/s",
+          t.get("quic_handshake/qtls", "items_per_second"), t.get("quic_handshake/GnuTLS", "items_per_second"), gq)
+    t.add("QUIC packet protection, 1200-byte 1-RTT packet (AES-128-GCM seal + header protection)", "ns",
+          t.get("quic_protect/AES-128-GCM/qtls", "us") and 1e3 * t.get("quic_protect/AES-128-GCM/qtls", "us"),
+          t.get("quic_protect/AES-128-GCM/GnuTLS", "us") and 1e3 * t.get("quic_protect/AES-128-GCM/GnuTLS", "us"),
+          gq, higher_is_better=False)
+    for side in ("client", "server"):
+        q = t.get("memory_quic/qtls", f"{side}_tls_B")
+        t.add(f"QUIC TLS state held after the handshake, {side}", "bytes", q,
+              t.get("memory_quic/GnuTLS", f"{side}_tls_B"), gq, higher_is_better=False)
+        t.add(f"QUIC TLS state held after the handshake, {side}: target ≤ 4 KiB", "bytes", q, QUIC_STATE_TARGET,
+              "target", higher_is_better=False)
+        t.add(f"heap allocations per QUIC handshake, {side} (ngtcp2's included)", "allocations",
+              t.get("memory_quic/qtls", f"{side}_allocs"), t.get(f"memory_quic/GnuTLS", f"{side}_allocs"), gq,
+              higher_is_better=False)
+    t.add("QUIC resumed + 0-RTT handshakes/s (ngtcp2 + qtls backend)", "handshakes/s", PENDING, None, gq)
+    t.add("QUIC bulk MB/s (ngtcp2 + qtls backend)", "MB/s", PENDING, None, gq)
 
     # ---- bulk ----
     for size in ("16KiB", "1KiB"):

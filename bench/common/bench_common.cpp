@@ -171,9 +171,11 @@ public:
         d += n.group ? qtls::to_string(*n.group) : "-";
         d += ' ';
         d += n.peer_signature_scheme ? qtls::to_string(*n.peer_signature_scheme) : "-";
-        d += " verified";  // the handshake fails unless the verifier accepted
+        d += n.resumed ? " resumed" : " verified";  // the handshake fails unless the verifier accepted
         return d;
     }
+
+    bool resumed() override { return client_->negotiated().resumed && server_->negotiated().resumed; }
 
     void settle() override {
         if (!release_) return;
@@ -236,13 +238,22 @@ public:
         server_->cipher_suites = {s.suite};
         server_->groups = {qtls::NamedGroup::x25519};
         server_->cert_resolver = qtls::single_cert_resolver(qtls::test::test_pki().leaf(s.cert));
+        if (s.resumption) {
+            // One ticket per connection; the store keeps it until the next
+            // pair takes it (tickets are single-use, RFC 8446 §C.4).
+            client_->session_store = qtls::memory_session_store();
+            server_->ticketer = qtls::rotating_ticketer();
+            server_->tickets_per_connection = 1;
+        }
     }
 
     std::unique_ptr<Pair> make() override {
         std::optional<Connection> c, s;
         {
             SideScope cs(kClient);
-            auto r = Connection::client(client_, qtls::ClientOptions{std::string(kHostName), qtls::Transport::tcp, {}});
+            qtls::ClientOptions options;
+            options.server_name = std::string(kHostName);
+            auto r = Connection::client(client_, options);
             if (!r.ok()) return nullptr;
             c.emplace(std::move(r).value());
         }

@@ -2,8 +2,9 @@
 // attribution, an in-memory byte pipe, and one "pair" interface (a client
 // and a server of one TLS library talking in memory) implemented for qtls,
 // OpenSSL libssl and GnuTLS with identical settings: TLS 1.3 only, X25519
-// only, one cipher suite, no session tickets, the client verifying the
-// chain against the test CA and the host name "localhost".
+// only, one cipher suite, session tickets only in the resumption cases, the
+// client verifying the chain against the test CA and the host name
+// "localhost".
 #pragma once
 
 #include <cstddef>
@@ -97,6 +98,10 @@ struct PairSettings {
     // Free I/O buffers of idle connections (qtls release_buffers(),
     // SSL_MODE_RELEASE_BUFFERS); GnuTLS has no equivalent and needs none.
     bool release_buffers = false;
+    // Resumption benchmarks: the server issues one ticket per connection
+    // (psk_dhe_ke, X25519), the client keeps the newest one and offers it on
+    // its next connection. Off: no tickets at all (full handshakes).
+    bool resumption = false;
 };
 
 class Pair {
@@ -110,6 +115,8 @@ public:
     // After the handshake, from the client's view: "suite group signature
     // verify-result", so the output shows every library negotiated alike.
     virtual std::string describe() = 0;
+    // After the handshake: whether it resumed a session.
+    virtual bool resumed() = 0;
     // After the handshake: drop idle buffers where the library can.
     virtual void settle() {}
     // Destroy one side (memory accounting).
@@ -118,7 +125,9 @@ public:
 };
 
 // Contexts/configs built once per library and settings; make() creates a
-// fresh client and server (creation is charged to each side).
+// fresh client and server (creation is charged to each side). With
+// settings.resumption the factory also holds the client's session cache, so
+// each pair resumes with the ticket of the previous pair.
 class Factory {
 public:
     virtual ~Factory() = default;

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -91,18 +92,44 @@ SSL_CTX* new_openssl_ctx(const PairSettings& s, bool server) {
     SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
     if (SSL_CTX_set_ciphersuites(ctx, openssl_suite(s.suite)) != 1) fail("SSL_CTX_set_ciphersuites");
     if (SSL_CTX_set1_groups_list(ctx, "X25519") != 1) fail("SSL_CTX_set1_groups_list");
-    // qtls has no session resumption yet: no tickets, no session cache.
-    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-    SSL_CTX_set_num_tickets(ctx, 0);
+    if (s.resumption) {
+        // Stateless tickets, one per connection (as the qtls server sends);
+        // the client hands each new session to new_session_cb and keeps no
+        // cache of its own.
+        SSL_CTX_set_num_tickets(ctx, 1);
+        SSL_CTX_set_session_cache_mode(ctx, server ? SSL_SESS_CACHE_OFF
+                                                   : SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    } else {
+        // Full handshakes only: no tickets, no session cache.
+        SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+        SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+        SSL_CTX_set_num_tickets(ctx, 0);
+    }
     if (s.release_buffers) SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     return ctx;
 }
 
+// The client's saved session (resumption cases): new_session_cb replaces it
+// with the newest ticket, the next pair offers it.
+struct OpensslSessionSlot {
+    SSL_SESSION* session = nullptr;
+    ~OpensslSessionSlot() { SSL_SESSION_free(session); }
+};
+
+int openssl_new_session(SSL* ssl, SSL_SESSION* session) {
+    auto* slot = static_cast<OpensslSessionSlot*>(SSL_get_app_data(ssl));
+    if (!slot) return 0;
+    SSL_SESSION_free(slot->session);
+    slot->session = session;
+    return 1;  // we keep the reference
+}
+
 class OpensslPair : public Pair {
 public:
-    OpensslPair(SSL_CTX* cctx, SSL_CTX* sctx, Wire* wire)
-        : client_end_{&wire->to_client, &wire->to_server}, server_end_{&wire->to_server, &wire->to_client} {
+    OpensslPair(SSL_CTX* cctx, SSL_CTX* sctx, Wire* wire, OpensslSessionSlot* slot)
+        : client_end_{&wire->to_client, &wire->to_server},
+          server_end_{&wire->to_server, &wire->to_client},
+          slot_(slot) {
         wire->clear();
         {
             SideScope cs(kClient);
@@ -113,6 +140,10 @@ public:
             SSL_set_tlsext_host_name(client_, kHostName.data());
             SSL_set1_host(client_, kHostName.data());
             SSL_set_connect_state(client_);
+            if (slot_) {
+                SSL_set_app_data(client_, slot_);
+                if (slot_->session) SSL_set_session(client_, slot_->session);
+            }
         }
         {
             SideScope ss(kServer);
@@ -140,7 +171,16 @@ public:
                 if (!step(server_, sdone)) return false;
             }
         }
-        return cdone && sdone;
+        if (!(cdone && sdone)) return false;
+        if (slot_) {
+            // The server wrote its ticket at the end of its handshake; the
+            // client reads it (new_session_cb) with a read that finds no data.
+            SideScope cs(kClient);
+            char byte;
+            const int r = SSL_read(client_, &byte, 1);
+            if (r > 0 || SSL_get_error(client_, r) != SSL_ERROR_WANT_READ) return false;
+        }
+        return true;
     }
 
     bool client_to_server(const std::uint8_t* data, std::size_t n, std::vector<std::uint8_t>& scratch) override {
@@ -178,9 +218,14 @@ public:
         d += OBJ_nid2sn(sig);
         d += '+';
         d += hash == NID_undef ? "-" : OBJ_nid2sn(hash);
-        d += SSL_get_verify_result(client_) == X509_V_OK ? " verified" : " NOT-VERIFIED";
+        if (SSL_session_reused(client_))
+            d += " resumed";
+        else
+            d += SSL_get_verify_result(client_) == X509_V_OK ? " verified" : " NOT-VERIFIED";
         return d;
     }
+
+    bool resumed() override { return SSL_session_reused(client_) == 1 && SSL_session_reused(server_) == 1; }
 
     void destroy_server() override {
         SideScope ss(kServer);
@@ -189,6 +234,9 @@ public:
     }
     void destroy_client() override {
         SideScope cs(kClient);
+        // Without a recorded shutdown SSL_free marks the session not
+        // resumable, and the next pair would silently do a full handshake.
+        if (slot_ && client_) SSL_set_shutdown(client_, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
         SSL_free(client_);
         client_ = nullptr;
     }
@@ -208,14 +256,16 @@ private:
 
     WireEnd client_end_;
     WireEnd server_end_;
+    OpensslSessionSlot* slot_;
     SSL* client_ = nullptr;
     SSL* server_ = nullptr;
 };
 
 class OpensslFactory : public Factory {
 public:
-    explicit OpensslFactory(const PairSettings& s) {
+    explicit OpensslFactory(const PairSettings& s) : resumption_(s.resumption) {
         client_ = new_openssl_ctx(s, false);
+        if (resumption_) SSL_CTX_sess_set_new_cb(client_, openssl_new_session);
         SSL_CTX_set_verify(client_, SSL_VERIFY_PEER, nullptr);
         BIO* ca = BIO_new_mem_buf(ca_pem().data(), static_cast<int>(ca_pem().size()));
         X509* ca_cert = PEM_read_bio_X509(ca, nullptr, nullptr, nullptr);
@@ -240,9 +290,13 @@ public:
         SSL_CTX_free(client_);
         SSL_CTX_free(server_);
     }
-    std::unique_ptr<Pair> make() override { return std::make_unique<OpensslPair>(client_, server_, &wire_); }
+    std::unique_ptr<Pair> make() override {
+        return std::make_unique<OpensslPair>(client_, server_, &wire_, resumption_ ? &slot_ : nullptr);
+    }
 
 private:
+    bool resumption_;
+    OpensslSessionSlot slot_;
     SSL_CTX* client_ = nullptr;
     SSL_CTX* server_ = nullptr;
     Wire wire_;  // reused by every pair: its reserved capacity is not theirs
@@ -284,26 +338,46 @@ void check_gnutls(int rc, const char* what) {
     if (rc < 0) throw std::runtime_error(std::string(what) + ": " + gnutls_strerror(rc));
 }
 
+// Resumption cases: the server's ticket key and the client's newest session.
+struct GnutlsTickets {
+    gnutls_datum_t key{};
+    gnutls_datum_t session{};
+    ~GnutlsTickets() {
+        if (key.data) gnutls_free(key.data);
+        if (session.data) gnutls_free(session.data);
+    }
+};
+
 class GnutlsPair : public Pair {
 public:
     GnutlsPair(gnutls_certificate_credentials_t ccred, gnutls_certificate_credentials_t scred,
-               gnutls_priority_t prio, Wire* wire)
-        : client_end_{&wire->to_client, &wire->to_server}, server_end_{&wire->to_server, &wire->to_client} {
+               gnutls_priority_t prio, Wire* wire, GnutlsTickets* tickets)
+        : client_end_{&wire->to_client, &wire->to_server},
+          server_end_{&wire->to_server, &wire->to_client},
+          tickets_(tickets) {
         wire->clear();
+        // Full-handshake cases: no tickets. Resumption: the server sends
+        // exactly one ticket, explicitly, after its handshake.
+        const unsigned client_flags = tickets_ ? 0u : GNUTLS_NO_TICKETS;
+        const unsigned server_flags = tickets_ ? GNUTLS_NO_AUTO_SEND_TICKET : GNUTLS_NO_TICKETS;
         {
             SideScope cs(kClient);
-            check_gnutls(gnutls_init(&client_, GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS), "gnutls_init");
+            check_gnutls(gnutls_init(&client_, GNUTLS_CLIENT | GNUTLS_NONBLOCK | client_flags), "gnutls_init");
             client_end_.session = client_;
             gnutls_priority_set(client_, prio);
             gnutls_credentials_set(client_, GNUTLS_CRD_CERTIFICATE, ccred);
             gnutls_server_name_set(client_, GNUTLS_NAME_DNS, kHostName.data(), kHostName.size());
             // GnuTLS keeps the pointer (no copy): pass the literal, not a temporary.
             gnutls_session_set_verify_cert(client_, kHostName.data(), 0);
+            if (tickets_ && tickets_->session.data)
+                check_gnutls(gnutls_session_set_data(client_, tickets_->session.data, tickets_->session.size),
+                             "gnutls_session_set_data");
             attach(client_, &client_end_);
         }
         {
             SideScope ss(kServer);
-            check_gnutls(gnutls_init(&server_, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS), "gnutls_init");
+            check_gnutls(gnutls_init(&server_, GNUTLS_SERVER | GNUTLS_NONBLOCK | server_flags), "gnutls_init");
+            if (tickets_) check_gnutls(gnutls_session_ticket_enable_server(server_, &tickets_->key), "tickets");
             server_end_.session = server_;
             gnutls_priority_set(server_, prio);
             gnutls_credentials_set(server_, GNUTLS_CRD_CERTIFICATE, scred);
@@ -328,7 +402,22 @@ public:
                 if (!step(server_, sdone)) return false;
             }
         }
-        return cdone && sdone;
+        if (!(cdone && sdone)) return false;
+        if (tickets_) {
+            {
+                SideScope ss(kServer);
+                if (gnutls_session_ticket_send(server_, 1, 0) < 0) return false;
+            }
+            // The client takes the ticket in a read that finds no data, then
+            // keeps the session for the next pair.
+            SideScope cs(kClient);
+            char byte;
+            if (gnutls_record_recv(client_, &byte, 1) != GNUTLS_E_AGAIN) return false;
+            if (tickets_->session.data) gnutls_free(tickets_->session.data);
+            tickets_->session = {};
+            if (gnutls_session_get_data2(client_, &tickets_->session) < 0) return false;
+        }
+        return true;
     }
 
     bool client_to_server(const std::uint8_t* data, std::size_t n, std::vector<std::uint8_t>& scratch) override {
@@ -363,9 +452,12 @@ public:
         d += ' ';
         const char* sig = gnutls_sign_get_name(static_cast<gnutls_sign_algorithm_t>(gnutls_sign_algorithm_get(client_)));
         d += sig ? sig : "-";
-        d += " verified";  // gnutls_session_set_verify_cert fails the handshake otherwise
+        // gnutls_session_set_verify_cert fails the handshake unless verified
+        d += gnutls_session_is_resumed(client_) ? " resumed" : " verified";
         return d;
     }
+
+    bool resumed() override { return gnutls_session_is_resumed(client_) && gnutls_session_is_resumed(server_); }
 
     void destroy_server() override {
         SideScope ss(kServer);
@@ -406,6 +498,7 @@ private:
 
     GnutlsEnd client_end_;
     GnutlsEnd server_end_;
+    GnutlsTickets* tickets_;
     gnutls_session_t client_ = nullptr;
     gnutls_session_t server_ = nullptr;
 };
@@ -428,15 +521,22 @@ public:
         const gnutls_datum_t cert = datum(files.cert_pem), key = datum(files.key_pem);
         check_gnutls(gnutls_certificate_set_x509_key_mem(server_, &cert, &key, GNUTLS_X509_FMT_PEM), "server key");
         check_gnutls(gnutls_priority_init(&prio_, gnutls_priority(s.suite).c_str(), nullptr), "priority");
+        if (s.resumption) {
+            tickets_ = std::make_unique<GnutlsTickets>();
+            check_gnutls(gnutls_session_ticket_key_generate(&tickets_->key), "ticket key");
+        }
     }
     ~GnutlsFactory() override {
         gnutls_priority_deinit(prio_);
         gnutls_certificate_free_credentials(client_);
         gnutls_certificate_free_credentials(server_);
     }
-    std::unique_ptr<Pair> make() override { return std::make_unique<GnutlsPair>(client_, server_, prio_, &wire_); }
+    std::unique_ptr<Pair> make() override {
+        return std::make_unique<GnutlsPair>(client_, server_, prio_, &wire_, tickets_.get());
+    }
 
 private:
+    std::unique_ptr<GnutlsTickets> tickets_;
     gnutls_certificate_credentials_t client_ = nullptr;
     gnutls_certificate_credentials_t server_ = nullptr;
     gnutls_priority_t prio_ = nullptr;

@@ -103,8 +103,13 @@ private:
 //  - Ed25519 verify: libsodium ~1.9x faster (89-95 vs 174-186 us). libsodium
 //    is also the stricter verifier (it rejects small-order public keys), which
 //    only affects forged or degenerate keys, never honest signatures.
-//  - X25519 generate+agree: a tie within noise; libcrypto, which the anchors
-//    measure slightly faster (28.8 vs 31-34 us per operation).
+//  - X25519 generate+agree: libsodium. The raw scalar multiplication is a
+//    little faster in libcrypto (anchors: 28.8 vs 31-34 us), but through EVP
+//    every key generation and derivation fetches key management and key
+//    exchange by name and builds PKEY contexts: in the handshake profile
+//    (callgrind, 2026-11-29) EVP_PKEY_Q_keygen + EVP_PKEY_derive were ~31%
+//    of a pair's instructions; through this interface libsodium measured
+//    38 vs 41 us (keygen) and 37 vs 42 us (agree).
 //  - HMAC/HKDF-SHA-256 on handshake-sized inputs: a tie within noise;
 //    libcrypto, whose SHA-NI code wins clearly on longer inputs (SHA-256 of
 //    1 KB: 2.5 vs 9.7 us) and which also serves SHA-384.
@@ -118,6 +123,7 @@ ProviderChoices default_choices() {
     ProviderChoices c;  // value-initialised: Impl::openssl everywhere
     c.header_protection[index(AeadAlg::chacha20_poly1305)] = Impl::sodium;
     c.verify[scheme_slot(SignatureScheme::ed25519)] = Impl::sodium;
+    c.key_exchange[group_slot(NamedGroup::x25519)] = Impl::sodium;
     c.random = Impl::sodium;
     return c;
 }
