@@ -12,6 +12,7 @@
 #include <string>
 
 #include <qtls/config.h>
+#include <qtls/log.h>
 #include <qtls/record.h>
 #include <qtls/socket.h>
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: %s PORT ca.pem MESSAGE\n", argv[0]);
         return 2;
     }
+    qtls::set_default_logger(qtls::logger_from_env("client"));  // QTLS_LOG=trace shows every handshake message
     auto config = std::make_shared<qtls::ClientConfig>();
     qtls::X509VerifierOptions roots;
     roots.ca_file = argv[2];

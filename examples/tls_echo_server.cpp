@@ -1,6 +1,9 @@
 // A TLS 1.3 echo server on the qtls public API: accepts connections on
 // 127.0.0.1:PORT one after another and sends back what each client sends.
 //   tls_echo_server PORT cert.pem key.pem
+// PORT 0 picks a free port; the server prints "listening on 127.0.0.1:N"
+// once it accepts connections. QTLS_LOG=error|warn|info|debug|trace logs
+// the handshakes on stderr.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -10,6 +13,7 @@
 #include <cstdlib>
 
 #include <qtls/config.h>
+#include <qtls/log.h>
 #include <qtls/record.h>
 #include <qtls/socket.h>
 
@@ -18,6 +22,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: %s PORT cert.pem key.pem\n", argv[0]);
         return 2;
     }
+    qtls::set_default_logger(qtls::logger_from_env("server"));
     auto key = qtls::load_certified_key(argv[2], argv[3]);
     if (!key.ok()) {
         std::fprintf(stderr, "cannot load the certificate: %s\n", std::string(key.error().what).c_str());
@@ -35,6 +40,10 @@ int main(int argc, char** argv) {
         std::perror("listen");
         return 1;
     }
+    socklen_t len = sizeof addr;
+    getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+    std::printf("listening on 127.0.0.1:%u\n", static_cast<unsigned>(ntohs(addr.sin_port)));
+    std::fflush(stdout);
     for (;;) {
         int fd = accept(listener, nullptr, nullptr);
         if (fd < 0) continue;

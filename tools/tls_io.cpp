@@ -49,15 +49,11 @@ void drain_plaintext(record::Connection& conn, const std::function<void(ByteView
 }
 
 std::string describe(const record::Connection& conn, const Error& e) {
-    std::string s(e.what);
-    if (auto peer = conn.peer_alert()) {
-        s += " (alert " + std::string(to_string(*peer)) + " received from the peer)";
-    } else if (record::is_unexpected_eof(e)) {
-        // the text says it all
-    } else {
-        s += " (alert " + std::string(to_string(e.alert)) + ")";
-    }
-    return s;
+    // Who raised the alert comes first: "peer sent alert X" or "local alert
+    // X (cause)"; a transport EOF without close_notify has no alert.
+    if (auto peer = conn.peer_alert()) return "peer sent alert " + std::string(to_string(*peer));
+    if (record::is_unexpected_eof(e)) return std::string(e.what);
+    return "local alert " + std::string(to_string(e.alert)) + " (" + std::string(e.what) + ")";
 }
 
 }  // namespace qtls::cli

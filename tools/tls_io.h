@@ -14,7 +14,9 @@ namespace qtls::cli {
 Status receive_available(record::Connection& conn, int fd, bool& eof);
 // Hands every buffered plaintext byte to `sink`.
 void drain_plaintext(record::Connection& conn, const std::function<void(ByteView)>& sink);
-// Describes an error for people: cause, alert, and who raised it.
+// Describes an error for people: who raised which alert, and the cause:
+// "local alert bad_certificate (certificate does not match the host name)"
+// or "peer sent alert handshake_failure".
 std::string describe(const record::Connection& conn, const Error& e);
 
 }  // namespace qtls::cli

@@ -11,6 +11,10 @@
 #include "qtls/error.h"
 #include "qtls/provider.h"
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
@@ -78,7 +82,20 @@ struct X509VerifierOptions {
     bool system_roots = false;   // /etc/ssl/certs
     bool client_certificates = false;  // purpose clientAuth instead of serverAuth
     std::int64_t fixed_time = 0; // seconds since epoch; 0 means now (tests use fixed times)
+    // Public-key pinning (the "pin-sha256" of RFC 7469 §2.4): SHA-256 digests
+    // (32 bytes) of SubjectPublicKeyInfo DER. When not empty, a chain that
+    // verifies must also hold a certificate (leaf, intermediate or anchor)
+    // whose key matches one pin, else bad_certificate. In addition to the
+    // CA checks, never instead of them.
+    std::vector<Bytes> spki_sha256_pins;
 };
+
+// A pin as base64 text (44 characters, e.g. from `openssl x509 -pubkey |
+// openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`)
+// -> 32 bytes; anything else is an error.
+Result<Bytes> parse_spki_sha256_pin(std::string_view base64);
+// SHA-256 of a certificate's SubjectPublicKeyInfo (DER in): its pin.
+Result<Bytes> certificate_spki_sha256(ByteView cert_der);
 
 // The default verifier: libcrypto X509_STORE chain building with
 // X509_check_host / X509_check_ip for the name.
@@ -90,3 +107,4 @@ std::string certificate_subject(ByteView cert_der);      // "CN=..., O=..." one 
 std::vector<std::string> certificate_dns_names(ByteView cert_der);
 
 }  // namespace qtls
+QTLS_PUBLIC_END

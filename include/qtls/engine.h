@@ -16,6 +16,10 @@
 #include "qtls/error.h"
 #include "qtls/secret.h"
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
@@ -74,12 +78,24 @@ struct Negotiated {
     bool early_data_accepted = false;
     bool client_authenticated = false;
     std::uint16_t peer_record_size_limit = 0;
+    // RFC 8446 §4.2.6 (TCP only): the client offered post_handshake_auth, so
+    // the server may ask for a certificate after the handshake.
+    bool post_handshake_auth = false;
+    // RFC 8446 §4.6.2: post-handshake authentications finished so far
+    // (client: CertificateRequests answered; server: answers whose Finished
+    // verified). peer_certificates and client_authenticated then describe
+    // the latest one.
+    std::uint32_t post_handshake_auths = 0;
 };
 
 struct ClientOptions {
     std::string server_name;  // SNI and the name the certificate must match
     Transport transport = Transport::tcp;
     Bytes quic_transport_parameters;  // required for QUIC
+    // A ticket to offer instead of one taken from config.session_store, for
+    // front ends that must see the ticket before the handshake starts (the
+    // QUIC client applies its remembered transport parameters first).
+    std::optional<StoredSession> resume_session{};
 };
 
 struct ServerOptions {
@@ -93,6 +109,10 @@ struct ServerOptions {
     // the client's (RFC 9368 version_information) or on installing the
     // handshake keys first. poll() may be called from inside it.
     std::function<Result<Bytes>()> quic_transport_parameters_callback;
+    // Sealed into every ticket; 0-RTT on a later connection is accepted only
+    // if that connection's early_data_context is identical (RFC 9001 §4.6.2:
+    // QUIC passes its 0-RTT transport parameters and application settings).
+    Bytes early_data_context{};
 };
 
 namespace detail {
@@ -123,6 +143,20 @@ public:
     // application epoch followed by the next write secret.
     virtual Status send_key_update(bool request_peer_update) = 0;
 
+    // RFC 8446 §4.6.2 (TCP only, server only): emits a CertificateRequest
+    // with a fresh certificate_request_context at the application epoch. The
+    // client must have offered post_handshake_auth (Negotiated); its answer
+    // is verified with ServerConfig::client_verifier, and once its Finished
+    // verifies Negotiated::post_handshake_auths grows and peer_certificates
+    // holds the new chain. An empty answer fails the connection with
+    // certificate_required when `certificate_required`. One request at a
+    // time; an error here (wrong side, QUIC, not offered, one pending)
+    // leaves the connection as it was.
+    virtual Status request_client_certificate(bool certificate_required) {
+        (void)certificate_required;
+        return Error{Alert::internal_error, "this engine cannot request a client certificate"};
+    }
+
     // RFC 8446 §7.5 exporter.
     virtual Status export_keying_material(std::string_view label, ByteView context,
                                           MutableByteView out) const = 0;
@@ -132,3 +166,4 @@ public:
 };
 
 }  // namespace qtls
+QTLS_PUBLIC_END

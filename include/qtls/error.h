@@ -8,6 +8,10 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
@@ -103,3 +107,4 @@ using Status = Result<void>;
     auto tmp = (expr);                              \
     if (!tmp.ok()) return tmp.error();              \
     lhs = std::move(tmp).value()
+QTLS_PUBLIC_END

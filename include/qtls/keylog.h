@@ -7,6 +7,10 @@
 #include <string_view>
 
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
@@ -23,3 +27,4 @@ std::shared_ptr<KeyLog> keylog_file(const std::string& path);
 std::shared_ptr<KeyLog> keylog_from_env();
 
 }  // namespace qtls
+QTLS_PUBLIC_END

@@ -13,6 +13,10 @@
 #include "qtls/error.h"
 #include "qtls/secret.h"
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
@@ -109,3 +113,4 @@ Result<std::vector<Bytes>> load_certificate_chain(ByteView pem);
 Result<std::vector<Bytes>> load_certificate_chain_file(const std::string& path);
 
 }  // namespace qtls
+QTLS_PUBLIC_END

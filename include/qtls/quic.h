@@ -24,6 +24,10 @@
 #include "qtls/quic_crypto.h"
 #include "qtls/secret.h"
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls::quic {
 
@@ -81,6 +85,9 @@ private:
 struct ClientSessionOptions {
     std::string server_name;       // SNI and the certificate name
     Bytes transport_parameters;    // ours, encoded (RFC 9000 §18); required
+    // Offered instead of a ticket from config.session_store (see
+    // ClientOptions::resume_session).
+    std::optional<StoredSession> resume_session{};
 };
 
 struct ServerSessionOptions {
@@ -92,6 +99,10 @@ struct ServerSessionOptions {
     // transport parameters, Initial CRYPTO data, Handshake secrets) is
     // already visible through the Session's accessors.
     std::function<Result<Bytes>()> transport_parameters_callback;
+    // Sealed into tickets; 0-RTT is accepted only when it is unchanged
+    // (RFC 9001 §4.6.2: our 0-RTT transport parameters, RFC 9000 §7.4.1,
+    // and application settings). See ServerOptions::early_data_context.
+    Bytes early_data_context{};
 };
 
 // What the handshake settled on, in QUIC terms.
@@ -161,6 +172,12 @@ public:
     // engine reports it (false until then and without resumption). Early
     // data secrets arrive through next_secret() at Level::early_data.
     bool early_data_accepted() const { return early_data_accepted_; }
+    // Early data was offered (client) or received an offer (server) but was
+    // refused; the client must send it again after the handshake (RFC 9001
+    // §4.6.2). False until known.
+    bool early_data_rejected() const { return early_data_rejected_; }
+    // The handshake used a resumption PSK (RFC 8446 §2.2).
+    bool resumed() const { return negotiated().resumed; }
 
 private:
     Session(std::unique_ptr<Engine> engine, Side side);
@@ -181,6 +198,8 @@ private:
     std::string_view reason_;
     bool complete_ = false;
     bool early_data_accepted_ = false;
+    bool early_data_rejected_ = false;
 };
 
 }  // namespace qtls::quic
+QTLS_PUBLIC_END

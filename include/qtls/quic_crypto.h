@@ -15,6 +15,10 @@
 #include "qtls/provider.h"
 #include "qtls/secret.h"
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls::quic {
 
@@ -172,3 +176,4 @@ Result<RetryTag> retry_integrity_tag(const CryptoProvider& p, Version v, ByteVie
 bool verify_retry_integrity(const CryptoProvider& p, Version v, ByteView original_dcid, ByteView retry_packet);
 
 }  // namespace qtls::quic
+QTLS_PUBLIC_END

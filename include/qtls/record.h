@@ -33,6 +33,10 @@
 #include "qtls/engine.h"
 #include "qtls/error.h"
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls::record {
 
@@ -191,6 +195,10 @@ public:
     // RFC 8446 §4.6.3: update our write key, optionally asking the peer to
     // update theirs.
     Status key_update(bool request_peer);
+    // RFC 8446 §4.6.2, server: ask the client for a certificate now (see
+    // Engine::request_client_certificate). The answer arrives through
+    // process(); negotiated().post_handshake_auths counts finished ones.
+    Status request_client_certificate(bool certificate_required);
 
     // ---- state ----
     bool handshake_complete() const;
@@ -209,10 +217,11 @@ public:
     // Bytes of buffer memory currently held (tests, accounting).
     std::size_t buffer_capacity() const;
 
-    struct Impl;
+    struct QTLS_INTERNAL Impl;
 
 private:
     std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace qtls::record
+QTLS_PUBLIC_END

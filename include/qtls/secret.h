@@ -8,6 +8,10 @@
 #include <cstdint>
 
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
@@ -52,3 +56,4 @@ struct Digest {
 };
 
 }  // namespace qtls
+QTLS_PUBLIC_END

@@ -16,6 +16,10 @@
 #include "qtls/provider.h"
 #include "qtls/secret.h"
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
@@ -34,6 +38,10 @@ struct StoredSession {
     std::uint64_t received_at_ms = 0;
     std::uint32_t max_early_data = 0;
     std::string alpn;
+    // QUIC: the server's transport parameters as received in its
+    // EncryptedExtensions; RFC 9000 §7.4.1 bounds 0-RTT by the remembered
+    // values, so a client applies them before it sends early data.
+    Bytes quic_transport_parameters{};
 };
 
 // Where a client keeps tickets, by server name.
@@ -59,6 +67,11 @@ struct ResumptionState {
     std::string alpn;
     std::string server_name;
     std::uint32_t max_early_data = 0;  // 0: this ticket allows no 0-RTT
+    // What the server's 0-RTT promise depended on besides suite and ALPN
+    // (QUIC: its 0-RTT transport parameters, RFC 9000 §7.4.1, and any
+    // application settings, RFC 9001 §4.6.2); 0-RTT is accepted only when
+    // the accepting server's context is byte-for-byte the same.
+    Bytes early_data_context{};
 };
 
 // Anti-replay for 0-RTT (RFC 8446 §8): 0-RTT data is accepted only for a
@@ -98,3 +111,4 @@ struct TicketerOptions {
 std::shared_ptr<Ticketer> rotating_ticketer(TicketerOptions options = {});
 
 }  // namespace qtls
+QTLS_PUBLIC_END

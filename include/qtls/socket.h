@@ -11,6 +11,10 @@
 #include "qtls/error.h"
 #include "qtls/record.h"
 #include "qtls/types.h"
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls::record {
 
@@ -46,3 +50,4 @@ Status flush(Connection& connection, int fd, int timeout_ms = kDefaultTimeoutMs)
 Status close(Connection& connection, int fd, int timeout_ms = kDefaultTimeoutMs);
 
 }  // namespace qtls::record
+QTLS_PUBLIC_END

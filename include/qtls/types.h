@@ -8,6 +8,10 @@
 #include <span>
 #include <string_view>
 #include <vector>
+#include "qtls/export.h"
+
+// Everything declared below is part of the exported API (qtls/export.h).
+QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
@@ -94,3 +98,4 @@ std::optional<NamedGroup> parse_group(std::string_view name);
 std::optional<CipherSuite> parse_cipher_suite(std::string_view name);
 std::optional<SignatureScheme> parse_signature_scheme(std::string_view name);
 }  // namespace qtls
+QTLS_PUBLIC_END

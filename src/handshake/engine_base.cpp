@@ -3,16 +3,44 @@
 #include <algorithm>
 
 #include "crypto/key_schedule.h"
+#include "handshake/negotiated_summary.h"
+#include "msg/describe.h"
 #include "qtls/keylog.h"
 
 namespace qtls::handshake {
 
 EngineBase::EngineBase(Side side, ProviderPtr provider, Transport transport, std::shared_ptr<KeyLog> keylog)
-    : side_(side), provider_(std::move(provider)), transport_(transport), keylog_(std::move(keylog)) {}
+    : side_(side), provider_(std::move(provider)), transport_(transport), keylog_(std::move(keylog)) {
+    set_logger(default_logger());
+}
+
+void EngineBase::set_logger(std::shared_ptr<const Logger> logger) {
+    if (!logger) return;  // keep the default
+    logger_ = std::move(logger);
+    log_level_ = logger_->callback ? logger_->level : LogLevel::off;
+}
+
+void EngineBase::log(LogLevel level, std::string_view message) const {
+    // The component names the state machine, so a process running both
+    // sides (tests, proxies) can tell their lines apart.
+    if (log_enabled(level)) logger_->callback(level, side_ == Side::client ? "client" : "server", message);
+}
+
+void EngineBase::log_messages(std::string_view direction, Epoch epoch, ByteView framed) const {
+    std::string line(direction);
+    line += ' ';
+    line += to_string(epoch);
+    line += ": ";
+    line += msg::describe_messages(framed);
+    log(LogLevel::trace, line);
+}
 
 Error EngineBase::fail(Error e) {
     if (!error_) {
         error_ = e;
+        if (log_enabled(LogLevel::error))
+            log(LogLevel::error, "handshake failed: local alert " + std::string(to_string(e.alert)) + " (" +
+                                     std::string(e.what) + ")");
         events_.push_back(AlertToSend{e.alert, e.what});
     }
     return *error_;
@@ -43,6 +71,7 @@ Status EngineBase::dispatch(Epoch epoch, ByteView bytes) {
         auto more = assembler_.next(m);
         if (!more.ok()) return more.error();
         if (!*more) break;
+        if (log_enabled(LogLevel::trace)) log_messages("received", epoch, m.full);
         const Epoch before = read_epoch_;
         if (complete_)
             QTLS_TRY(on_post_handshake_message(m));
@@ -93,7 +122,17 @@ Status EngineBase::export_keying_material(std::string_view label, ByteView conte
     return {};
 }
 
+void EngineBase::emit(Event e) {
+    // Post-handshake messages (NewSessionTicket, KeyUpdate) bypass
+    // send_message (they are not in the transcript) but are logged alike.
+    if (log_enabled(LogLevel::trace)) {
+        if (const auto* hb = std::get_if<HandshakeBytes>(&e)) log_messages("sent", hb->epoch, hb->data);
+    }
+    events_.push_back(std::move(e));
+}
+
 void EngineBase::send_message(Epoch epoch, const Bytes& message) {
+    if (log_enabled(LogLevel::trace)) log_messages("sent", epoch, message);
     transcript_.add(message);
     if (!events_.empty()) {
         if (auto* last = std::get_if<HandshakeBytes>(&events_.back()); last && last->epoch == epoch) {
@@ -106,6 +145,9 @@ void EngineBase::send_message(Epoch epoch, const Bytes& message) {
 
 void EngineBase::emit_secret(Epoch epoch, Direction dir, const Secret& secret, std::string_view keylog_label) {
     if (keylog_ && !keylog_label.empty()) keylog_->log(keylog_label, client_random_, secret.view());
+    if (log_enabled(LogLevel::debug))
+        log(LogLevel::debug, std::string(dir == Direction::read ? "read" : "write") + " keys ready for epoch " +
+                                 std::string(to_string(epoch)) + " (" + std::string(to_string(suite_->suite)) + ")");
     events_.push_back(TrafficSecret{epoch, dir, suite_->suite, secret});
 }
 
@@ -160,6 +202,8 @@ void EngineBase::derive_resumption_secret() {
 void EngineBase::mark_complete() {
     complete_ = true;
     read_epoch_ = Epoch::application;
+    if (log_enabled(LogLevel::info))
+        log(LogLevel::info, "handshake complete: " + negotiated_summary(negotiated_, side_));
     emit(HandshakeComplete{});
 }
 

@@ -12,6 +12,7 @@
 #include "msg/assembler.h"
 #include "msg/msg.h"
 #include "qtls/engine.h"
+#include "qtls/log.h"
 
 namespace qtls::handshake {
 
@@ -41,7 +42,7 @@ protected:
     void send_message(Epoch epoch, const Bytes& message);
     // Queues a secret event and writes the key log line.
     void emit_secret(Epoch epoch, Direction dir, const Secret& secret, std::string_view keylog_label);
-    void emit(Event e) { events_.push_back(std::move(e)); }
+    void emit(Event e);
     void fill_random(MutableByteView out) const;
 
     // Negotiated suite: fixes the transcript hash and the key schedule.
@@ -63,12 +64,25 @@ protected:
     }
 
     bool is_quic() const { return transport_ == Transport::quic; }
+    // The error latched by fail(), if any (post-handshake requests refuse to run after it).
+    const std::optional<Error>& latched_error() const { return error_; }
+
+    // Diagnostics (qtls/log.h). The engine starts with default_logger();
+    // a config's own logger replaces it. Check log_enabled() before
+    // formatting anything, so a disabled level costs one comparison.
+    void set_logger(std::shared_ptr<const Logger> logger);
+    // The peer's handshake messages above this body size are decode_error.
+    void set_max_handshake_message_size(std::size_t n) { assembler_ = msg::MessageAssembler(n); }
+    bool log_enabled(LogLevel level) const { return level != LogLevel::off && level <= log_level_; }
+    void log(LogLevel level, std::string_view message) const;
 
     Side side_;
     ProviderPtr provider_;
     Transport transport_;
     std::shared_ptr<KeyLog> keylog_;
     std::shared_ptr<detail::EngineHooks> hooks_;
+    std::shared_ptr<const Logger> logger_;
+    LogLevel log_level_ = LogLevel::off;
     Transcript transcript_;
     const SuiteInfo* suite_ = nullptr;
     Negotiated negotiated_;
@@ -83,6 +97,8 @@ protected:
 private:
     Status handle_key_update(const msg::RawMessage& m);
     Status dispatch(Epoch epoch, ByteView bytes);
+    // Trace lines for handshake messages crossing the engine's boundary.
+    void log_messages(std::string_view direction, Epoch epoch, ByteView framed) const;
 
     std::deque<Event> events_;
     msg::MessageAssembler assembler_;

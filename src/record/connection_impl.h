@@ -15,7 +15,9 @@
 
 namespace qtls::record {
 
-struct Connection::Impl {
+// Internal: hidden from libqtls.so's exports although record.h (public)
+// declares the name.
+struct QTLS_INTERNAL Connection::Impl {
     Impl(std::unique_ptr<Engine> e, ProviderPtr p, ConnectionOptions o);
 
     std::unique_ptr<Engine> engine;

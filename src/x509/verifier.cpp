@@ -12,6 +12,8 @@
 #include "crypto/libcrypto_ptr.h"
 #include "qtls/certs.h"
 #include "x509/decode.h"
+#include "x509/decode_cache.h"
+#include "x509/pins.h"
 #include "x509/verify_error.h"
 
 namespace qtls {
@@ -51,11 +53,12 @@ public:
     X509Verifier(crypto::X509StorePtr store, const X509VerifierOptions& options)
         : store_(std::move(store)),
           purpose_(options.client_certificates ? X509_PURPOSE_SSL_CLIENT : X509_PURPOSE_SSL_SERVER),
-          fixed_time_(options.fixed_time) {}
+          fixed_time_(options.fixed_time),
+          pins_(options.spki_sha256_pins) {}
 
     Status verify(std::span<const Bytes> chain, std::string_view peer_name) override {
         if (chain.empty()) return Error{Alert::bad_certificate, "empty certificate chain"};
-        crypto::X509Ptr leaf = x509::decode_certificate(chain[0]);
+        crypto::X509Ptr leaf = decoded_.get(chain[0]);
         if (!leaf) return Error{Alert::bad_certificate, "malformed certificate"};
         // Everything after the leaf only helps build a path; trust comes from
         // the store alone (RFC 8446 §4.4.2: the chain may be unordered and
@@ -63,7 +66,7 @@ public:
         crypto::X509StackPtr untrusted(sk_X509_new_null());
         if (!untrusted) return Error{Alert::internal_error, "out of memory"};
         for (std::size_t i = 1; i < chain.size(); ++i) {
-            crypto::X509Ptr cert = x509::decode_certificate(chain[i]);
+            crypto::X509Ptr cert = decoded_.get(chain[i]);
             if (!cert) return Error{Alert::bad_certificate, "malformed certificate"};
             if (sk_X509_push(untrusted.get(), cert.get()) <= 0) return Error{Alert::internal_error, "out of memory"};
             cert.release();  // now owned by the stack
@@ -87,13 +90,16 @@ public:
 
         if (!peer_name.empty() && !name_matches(leaf.get(), peer_name))
             return Error{Alert::bad_certificate, "certificate does not match the server name"};
-        return {};
+        // Pins narrow what the CA path already allows (RFC 7469 §2.6).
+        return x509::check_spki_pins(X509_STORE_CTX_get0_chain(ctx.get()), pins_);
     }
 
 private:
     crypto::X509StorePtr store_;
     int purpose_;
     std::int64_t fixed_time_;
+    std::vector<Bytes> pins_;
+    x509::DecodedCertCache decoded_;  // the parse only; every check reruns
 };
 
 }  // namespace
@@ -101,6 +107,9 @@ private:
 Result<std::shared_ptr<CertVerifier>> x509_verifier(const X509VerifierOptions& options) {
     if (options.ca_file.empty() && options.ca_dir.empty() && !options.system_roots)
         return Error{Alert::internal_error, "no trust anchors configured (ca_file, ca_dir or system_roots)"};
+    for (const Bytes& pin : options.spki_sha256_pins)
+        if (pin.size() != x509::kSpkiPinSize)
+            return Error{Alert::internal_error, "an SPKI pin must be a 32-byte SHA-256 digest"};
     crypto::X509StorePtr store(X509_STORE_new());
     if (!store) return Error{Alert::internal_error, "out of memory"};
     Status st;
