@@ -2,6 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
+
+#include "qtls/dangerous.h"
+
 namespace qtls::cli {
 
 namespace {
@@ -27,13 +31,17 @@ void apply_common(const CliOptions& o, Config& c) {
         c.keylog = keylog_from_env();
 }
 
-Result<std::shared_ptr<CertVerifier>> make_verifier(const CliOptions& o, bool client_certs) {
+X509VerifierOptions verifier_options(const CliOptions& o, bool client_certs) {
     X509VerifierOptions v;
     v.ca_file = o.ca_file;
     v.ca_dir = o.ca_dir;
     v.system_roots = o.system_roots || (o.ca_file.empty() && o.ca_dir.empty());
     v.client_certificates = client_certs;
-    return x509_verifier(v);
+    return v;
+}
+
+Result<std::shared_ptr<CertVerifier>> make_verifier(const CliOptions& o, bool client_certs) {
+    return x509_verifier(verifier_options(o, client_certs));
 }
 
 }  // namespace
@@ -50,10 +58,25 @@ Built<ClientConfig> build_client_config(const CliOptions& o) {
     c->session_store = memory_session_store();
     // RFC 8446 §4.2.10: offered only with a ticket that allows it.
     c->enable_early_data = !o.early_data_file.empty();
+    c->post_handshake_auth = o.post_handshake_auth;
     if (!o.ca_file.empty() && !readable(o.ca_file)) return {nullptr, "cannot read --CAfile " + o.ca_file};
-    auto verifier = make_verifier(o, false);
-    if (!verifier.ok()) return {nullptr, "trust store: " + describe(verifier.error())};
-    c->verifier = *verifier;
+    if (o.insecure_skip_verify) {
+        if (!o.pins_sha256.empty()) return {nullptr, "--pin-sha256 needs verification: drop --insecure-skip-verify"};
+        std::fprintf(stderr,
+                     "qtls client: WARNING: --insecure-skip-verify: the server's certificate is not verified; "
+                     "anyone on the path can impersonate it\n");
+        c->verifier = dangerous::accept_any_server_certificate();
+    } else {
+        X509VerifierOptions v = verifier_options(o, false);
+        for (const auto& text : o.pins_sha256) {
+            auto pin = parse_spki_sha256_pin(text);
+            if (!pin.ok()) return {nullptr, "--pin-sha256 " + text + ": " + std::string(pin.error().what)};
+            v.spki_sha256_pins.push_back(std::move(pin).value());
+        }
+        auto verifier = x509_verifier(v);
+        if (!verifier.ok()) return {nullptr, "trust store: " + describe(verifier.error())};
+        c->verifier = *verifier;
+    }
     if (!o.cert_file.empty() || !o.key_file.empty()) {
         if (o.cert_file.empty() || o.key_file.empty()) return {nullptr, "--cert and --key go together"};
         auto key = load_certified_key(o.cert_file, o.key_file);
@@ -90,8 +113,9 @@ Built<ServerConfig> build_server_config(const CliOptions& o) {
         resolver->set_default(*key);
         c->cert_resolver = resolver;
     }
-    if (o.verify_client || o.request_client) {
-        c->client_auth = o.verify_client ? ClientAuth::required : ClientAuth::optional;
+    if (o.verify_client || o.request_client || o.request_cert_after_handshake) {
+        if (o.verify_client || o.request_client)
+            c->client_auth = o.verify_client ? ClientAuth::required : ClientAuth::optional;
         if (o.ca_file.empty() && o.ca_dir.empty())
             return {nullptr, "client authentication needs --CAfile (the CA that issued client certificates)"};
         auto verifier = make_verifier(o, true);

@@ -58,6 +58,8 @@ Usage:
                                     stdin to the connection and the connection to stdout
   qtls server [options]             accept connections (default 127.0.0.1:0, prints
                                     "ACCEPT HOST:PORT" once listening)
+  qtls quic-client [options] URL... fetch https:// URLs over QUIC (HTTP/3 or hq-interop)
+  qtls quic-server --cert F --key F serve files over QUIC (see "QUIC" below)
   qtls help | --help                this text
   qtls version                      library version
 
@@ -86,6 +88,11 @@ Common options:
 Client options:
   --servername NAME      SNI and the name the certificate must match (default: HOST;
                          an IP literal is matched against the certificate's IP SANs)
+  --pin-sha256 BASE64    also require a certificate of the verified chain to have this
+                         public key (base64 SHA-256 of its SubjectPublicKeyInfo, as in
+                         RFC 7469); repeatable, any one pin matching suffices
+  --insecure-skip-verify do NOT verify the server's certificate (anyone on the path can
+                         impersonate the server); prints a warning. Tests only
   --key-update           send a KeyUpdate (update_requested) right after the handshake
   --no-middlebox-compat  do not use middlebox compatibility mode (RFC 8446 D.4)
   --reconnect            connect once to obtain a session ticket, close, then connect
@@ -95,6 +102,10 @@ Client options:
                          ticket's limit; any rest follows as ordinary data if the server
                          accepts. Nothing is resent when it rejects. Early data can be
                          replayed by an attacker: use it only for idempotent requests
+  --post-handshake-auth  offer post-handshake client authentication (RFC 8446 4.6.2):
+                         the server may ask for --cert after the handshake (an empty
+                         Certificate answers when there is none); reported as
+                         "qtls: post-handshake auth: ..."
 
 Server options:
   --accept HOST:PORT     listen address (default 127.0.0.1:0: an ephemeral port)
@@ -113,6 +124,12 @@ Server options:
   --max-early-data N     accept up to N bytes of 0-RTT early data per connection and
                          advertise it in tickets (default 0: 0-RTT off). Early data is
                          handled like other received data (printed, echoed, answered)
+  --request-cert-after-handshake
+                         after the first application data, ask the client for a
+                         certificate (RFC 8446 4.6.2; the client must have offered
+                         post_handshake_auth) and require one, verified with --CAfile;
+                         reported as "qtls: post-handshake auth: peer=...". --rev's
+                         CLOSE waits for the answer
 
 The summary line after a handshake ends with early-data=accepted|rejected|none
 (none: no early data was offered).
@@ -183,6 +200,15 @@ std::optional<CliOptions> parse_options(int argc, char** argv) {
             o.no_tickets = true;
         } else if (a == "--reconnect") {
             o.reconnect = true;
+        } else if (a == "--insecure-skip-verify") {
+            o.insecure_skip_verify = true;
+        } else if (a == "--pin-sha256") {
+            if (!(v = value())) return std::nullopt;
+            o.pins_sha256.push_back(v);
+        } else if (a == "--post-handshake-auth") {
+            o.post_handshake_auth = true;
+        } else if (a == "--request-cert-after-handshake") {
+            o.request_cert_after_handshake = true;
         } else if (!(v = nullptr) && (a == "--cert" || a == "--key" || a == "--CAfile" || a == "--cafile" ||
                                       a == "--CApath" || a == "--alpn" || a == "--groups" || a == "--key-share" ||
                                       a == "--ciphersuites" || a == "--sigalgs" || a == "--keylogfile" ||

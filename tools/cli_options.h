@@ -36,6 +36,9 @@ struct CliOptions {
     bool no_compat = false;
     bool reconnect = false;  // a first connection only to get a ticket, then resume
     std::string early_data_file;  // with reconnect: sent as 0-RTT data on the resumed connection
+    std::vector<std::string> pins_sha256;  // --pin-sha256 BASE64 (RFC 7469 pin-sha256), repeatable
+    bool insecure_skip_verify = false;     // qtls::dangerous::accept_any_server_certificate
+    bool post_handshake_auth = false;  // offer post_handshake_auth (RFC 8446 §4.2.6)
     // Server.
     std::string accept = "127.0.0.1:0";
     int naccept = 0;  // 0: serve forever
@@ -46,6 +49,7 @@ struct CliOptions {
     bool hrr_cookie = false;
     bool no_tickets = false;
     std::uint32_t max_early_data = 0;  // 0-RTT bytes accepted per connection (0: off)
+    bool request_cert_after_handshake = false;  // RFC 8446 §4.6.2, after the first data
     std::vector<std::string> sni_certs;  // NAME=CERT,KEY (several certificates by SNI)
 };
 

@@ -9,6 +9,7 @@
 #include "cli_config.h"
 #include "commands.h"
 #include "net.h"
+#include "qtls/certs.h"
 #include "qtls/socket.h"
 #include "summary.h"
 #include "tls_io.h"
@@ -72,7 +73,7 @@ Status finish_early_data(const CliOptions& o, record::Connection& conn, int fd, 
 // ticket, then closes cleanly, so the real connection can resume.
 bool fetch_ticket(const CliOptions& o, const std::shared_ptr<const ClientConfig>& config, const std::string& name,
                   const HostPort& hp) {
-    auto conn = record::Connection::client(config, ClientOptions{name, Transport::tcp, {}});
+    auto conn = record::Connection::client(config, ClientOptions{name, Transport::tcp, {}, {}});
     std::string error;
     int fd = conn.ok() ? connect_tcp(hp, o.timeout_ms, error) : -1;
     if (fd < 0) return false;
@@ -99,6 +100,7 @@ bool fetch_ticket(const CliOptions& o, const std::shared_ptr<const ClientConfig>
 }  // namespace
 
 int run_client(const CliOptions& o) {
+    set_default_logger(logger_from_env("client"));  // QTLS_LOG=error|warn|info|debug|trace
     HostPort hp;
     if (!split_host_port(o.target, hp)) {
         std::fprintf(stderr, "qtls client: expected HOST:PORT, got '%s'\n", o.target.c_str());
@@ -116,7 +118,7 @@ int run_client(const CliOptions& o) {
     }
     std::string name = o.server_name.empty() ? hp.host : o.server_name;
     if (o.reconnect && !fetch_ticket(o, built.config, name, hp)) return 1;
-    auto conn = record::Connection::client(built.config, ClientOptions{name, Transport::tcp, {}});
+    auto conn = record::Connection::client(built.config, ClientOptions{name, Transport::tcp, {}, {}});
     if (!conn.ok()) {
         std::fprintf(stderr, "qtls client: %s\n", std::string(conn.error().what).c_str());
         return 1;
@@ -161,6 +163,19 @@ int run_client(const CliOptions& o) {
         if (o.verbose) std::fprintf(stderr, "qtls: sent KeyUpdate (update_requested)\n");
     }
 
+    // RFC 8446 §4.6.2: the engine answers CertificateRequests by itself;
+    // report each answer once.
+    std::uint32_t pha_reported = 0;
+    auto report_post_handshake_auth = [&] {
+        const Negotiated& n = conn->negotiated();
+        for (; pha_reported < n.post_handshake_auths; ++pha_reported) {
+            const auto& key = built.config->client_certificate;
+            const bool sent = n.client_authenticated && key && !key->chain.empty();
+            std::fprintf(stderr, "qtls: post-handshake auth: answered a CertificateRequest with %s%s%s\n",
+                         sent ? "certificate \"" : "an empty Certificate",
+                         sent ? certificate_subject(key->chain.front()).c_str() : "", sent ? "\"" : "");
+        }
+    };
     drain_plaintext(*conn, write_stdout);  // data that came with the handshake's last flight
     bool stdin_open = true;
     bool eof = false;
@@ -193,6 +208,7 @@ int run_client(const CliOptions& o) {
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             Status s = receive_available(*conn, fd, eof);
             drain_plaintext(*conn, write_stdout);
+            report_post_handshake_auth();
             if (!s.ok()) {
                 std::fprintf(stderr, "qtls client: %s\n", describe(*conn, s.error()).c_str());
                 status = 1;

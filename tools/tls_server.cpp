@@ -11,6 +11,7 @@
 #include "cli_config.h"
 #include "commands.h"
 #include "net.h"
+#include "qtls/certs.h"
 #include "qtls/socket.h"
 #include "summary.h"
 #include "tls_io.h"
@@ -57,6 +58,33 @@ bool serve(const CliOptions& o, const std::shared_ptr<const ServerConfig>& confi
     bool eof = false;
     bool ok = true;
     bool closing = false;
+    // --request-cert-after-handshake (RFC 8446 §4.6.2): one CertificateRequest
+    // after the first application data; --rev's CLOSE waits for the answer.
+    bool pha_tried = false;
+    bool pha_pending = false;
+    auto request_after_data = [&] {
+        if (!o.request_cert_after_handshake || pha_tried) return;
+        pha_tried = true;
+        if (Status s = conn->request_client_certificate(true); !s.ok()) {
+            std::fprintf(stderr, "qtls server: post-handshake CertificateRequest not sent: %s\n",
+                         std::string(s.error().what).c_str());
+            return;
+        }
+        pha_pending = true;
+        (void)record::flush(*conn, fd, o.timeout_ms);
+        if (o.verbose) std::fprintf(stderr, "qtls: sent a post-handshake CertificateRequest\n");
+    };
+    auto report_post_handshake_auth = [&] {
+        if (!pha_pending || conn->negotiated().post_handshake_auths == 0) return;
+        pha_pending = false;
+        const auto& chain = conn->negotiated().peer_certificates;
+        std::fprintf(stderr, "qtls: post-handshake auth: peer=\"%s\"\n",
+                     chain.empty() ? "none" : certificate_subject(chain.front()).c_str());
+    };
+    auto on_data = [&](ByteView d) {
+        closing = closing || answer(o, *conn, fd, d, lines);
+        request_after_data();
+    };
     // 0-RTT data (RFC 8446 §4.2.10) came before everything else: it is
     // handled first, like any received data.
     std::size_t early_total = 0;
@@ -66,13 +94,14 @@ bool serve(const CliOptions& o, const std::shared_ptr<const ServerConfig>& confi
         if (!n.ok() || *n == 0) break;
         early_total += *n;
         closing = answer(o, *conn, fd, ByteView(early_buf, *n), lines);
+        request_after_data();
     }
     if (o.verbose && conn->early_data_accepted().value_or(false))
         std::fprintf(stderr, "qtls: received %zu bytes of early data\n", early_total);
     // The handshake may already have read application data (and even the
     // client's close_notify) that arrived with the client's Finished.
-    drain_plaintext(*conn, [&](ByteView d) { closing = closing || answer(o, *conn, fd, d, lines); });
-    while (conn->close_state() == record::CloseState::open && !eof && !closing) {
+    drain_plaintext(*conn, on_data);
+    while (conn->close_state() == record::CloseState::open && !eof && (!closing || pha_pending)) {
         pollfd p{fd, POLLIN, 0};
         int rc = ::poll(&p, 1, o.timeout_ms);
         if (rc == 0) {
@@ -82,7 +111,8 @@ bool serve(const CliOptions& o, const std::shared_ptr<const ServerConfig>& confi
         }
         if (rc < 0) continue;
         Status s = receive_available(*conn, fd, eof);
-        drain_plaintext(*conn, [&](ByteView d) { closing = closing || answer(o, *conn, fd, d, lines); });
+        report_post_handshake_auth();
+        drain_plaintext(*conn, on_data);
         if (!s.ok()) {
             std::fprintf(stderr, "qtls server: %s\n", describe(*conn, s.error()).c_str());
             ok = false;
@@ -105,6 +135,7 @@ bool serve(const CliOptions& o, const std::shared_ptr<const ServerConfig>& confi
 }  // namespace
 
 int run_server(const CliOptions& o) {
+    set_default_logger(logger_from_env("server"));  // QTLS_LOG=error|warn|info|debug|trace
     auto built = build_server_config(o);
     if (!built.config) {
         std::fprintf(stderr, "qtls server: %s\n", built.error.c_str());

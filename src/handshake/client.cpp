@@ -45,6 +45,8 @@ ClientEngine::ClientEngine(std::shared_ptr<const ClientConfig> config, ClientOpt
       config_(std::move(config)),
       options_(std::move(options)) {
     negotiated_.server_name = options_.server_name;
+    set_logger(config_->logger);
+    set_max_handshake_message_size(config_->max_handshake_message_size);
 }
 
 Result<std::unique_ptr<KeyShare>> ClientEngine::make_key_share(NamedGroup group) const {
@@ -90,6 +92,11 @@ Status ClientEngine::build_client_hello() {
     if (config_->record_size_limit != 0)
         put(exts, ExtensionType::record_size_limit, msg::encode_record_size_limit(config_->record_size_limit));
     if (is_quic()) put(exts, ExtensionType::quic_transport_parameters, options_.quic_transport_parameters);
+    // RFC 8446 §4.2.6; RFC 9001 §4.4: never over QUIC.
+    if (config_->post_handshake_auth && !is_quic()) {
+        put(exts, ExtensionType::post_handshake_auth, msg::encode_post_handshake_auth());
+        negotiated_.post_handshake_auth = true;
+    }
     offer_stored_session();
     return {};
 }
@@ -97,8 +104,9 @@ Status ClientEngine::build_client_hello() {
 // RFC 8446 §4.2.11: offer a stored ticket as the (last) pre_shared_key
 // extension; its binder is filled in once the ClientHello is encoded.
 void ClientEngine::offer_stored_session() {
-    if (!config_->session_store || options_.server_name.empty()) return;
-    auto s = config_->session_store->take(options_.server_name);
+    std::optional<StoredSession> s = std::move(options_.resume_session);
+    if (!s && config_->session_store && !options_.server_name.empty())
+        s = config_->session_store->take(options_.server_name);
     if (!s) return;
     const std::uint64_t now = now_ms();
     const bool suite_offered = std::find(config_->cipher_suites.begin(), config_->cipher_suites.end(), s->suite) !=
@@ -346,6 +354,7 @@ Status ClientEngine::on_encrypted_extensions(const msg::RawMessage& m) {
     if (is_quic()) {
         const auto* tp = msg::find_extension(ee.extensions, ExtensionType::quic_transport_parameters);
         if (!tp) return Error{Alert::missing_extension, "server sent no quic_transport_parameters (RFC 9001 §8.2)"};
+        peer_transport_parameters_ = tp->body;  // remembered with tickets (RFC 9000 §7.4.1)
         emit(PeerTransportParameters{tp->body});
     }
     transcript_.add(m.full);
@@ -372,6 +381,8 @@ Status ClientEngine::on_certificate(const msg::RawMessage& m) {
     if (!cert.context.empty()) return Error{Alert::illegal_parameter, "server Certificate has a request context"};
     // RFC 8446 §4.4.2.4.
     if (cert.entries.empty()) return Error{Alert::decode_error, "server sent an empty Certificate"};
+    if (cert.entries.size() > kMaxCertificateChainLength)
+        return Error{Alert::bad_certificate, "server certificate chain longer than kMaxCertificateChainLength"};
     std::vector<Bytes> chain;
     chain.reserve(cert.entries.size());
     for (auto& entry : cert.entries) {
@@ -431,14 +442,7 @@ Status ClientEngine::send_client_certificate() {
     cert.context = cert_request_->context;
     std::optional<SignatureScheme> scheme;
     const auto& key = config_->client_certificate;
-    if (key && key->key) {
-        const auto* sa = msg::find_extension(cert_request_->extensions, ExtensionType::signature_algorithms);
-        std::vector<std::uint16_t> server_schemes;
-        if (sa) {
-            QTLS_ASSIGN_OR_RETURN(server_schemes, msg::decode_signature_algorithms(sa->body));
-        }
-        scheme = choose_signature_scheme(server_schemes, config_->signature_schemes, key->key->schemes());
-    }
+    QTLS_ASSIGN_OR_RETURN(scheme, client_certificate_scheme(*cert_request_));
     if (scheme)
         for (const auto& der : key->chain) cert.entries.push_back({der, {}});
     send_message(Epoch::handshake, cert.encode());
@@ -471,6 +475,7 @@ Status ClientEngine::store_ticket(const msg::NewSessionTicket& nst) {
             return Error{Alert::illegal_parameter, "QUIC ticket with max_early_data_size other than 0xffffffff"};
     }
     s.alpn = negotiated_.alpn;
+    s.quic_transport_parameters = peer_transport_parameters_;
     config_->session_store->put(options_.server_name, std::move(s));
     return {};
 }
@@ -480,6 +485,7 @@ Status ClientEngine::on_post_handshake_message(const msg::RawMessage& m) {
         QTLS_ASSIGN_OR_RETURN(msg::NewSessionTicket nst, msg::NewSessionTicket::decode(m.body));
         return store_ticket(nst);
     }
+    if (m.type == HandshakeType::certificate_request) return on_post_handshake_certificate_request(m);
     return EngineBase::on_post_handshake_message(m);
 }
 

@@ -41,6 +41,11 @@ private:
     Status on_certificate_verify(const msg::RawMessage& m);
     Status on_finished(const msg::RawMessage& m);
     Status send_client_certificate();
+    // Post-handshake authentication (RFC 8446 §4.6.2), post_handshake_auth.cpp.
+    Status on_post_handshake_certificate_request(const msg::RawMessage& m);
+    // The scheme our client certificate signs with for `cr`; nullopt when we
+    // have no certificate the server can accept (then an empty Certificate).
+    Result<std::optional<SignatureScheme>> client_certificate_scheme(const msg::CertificateRequest& cr) const;
     Status check_server_extensions_solicited(const msg::Extensions& exts) const;
     Result<std::unique_ptr<KeyShare>> make_key_share(NamedGroup group) const;
     void offer_stored_session();
@@ -63,6 +68,7 @@ private:
     std::optional<msg::CertificateRequest> cert_request_;
     std::optional<StoredSession> session_;  // the ticket offered in this ClientHello
     bool early_data_pending_ = false;       // offered, answer not yet known
+    Bytes peer_transport_parameters_;       // QUIC: the server's, from EncryptedExtensions
 };
 
 }  // namespace qtls::handshake

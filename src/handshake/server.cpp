@@ -35,7 +35,10 @@ ServerEngine::ServerEngine(std::shared_ptr<const ServerConfig> config, ServerOpt
                  config->keylog),
       config_(std::move(config)),
       options_(std::move(options)),
-      anti_replay_(config_->anti_replay ? config_->anti_replay : process_strike_register()) {}
+      anti_replay_(config_->anti_replay ? config_->anti_replay : process_strike_register()) {
+    set_logger(config_->logger);
+    set_max_handshake_message_size(config_->max_handshake_message_size);
+}
 
 Status ServerEngine::on_handshake_message(const msg::RawMessage& m) {
     const bool hello_state =
@@ -116,8 +119,10 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch,
     if (const auto* alpn = msg::find_extension(ch.extensions, ExtensionType::alpn)) {
         QTLS_ASSIGN_OR_RETURN(client_alpn, msg::decode_alpn(alpn->body));
         if (!config_->alpn.empty()) {
-            for (const auto& p : config_->alpn)
-                if (contains(client_alpn, p)) {
+            const auto& first = config_->alpn_client_preference ? client_alpn : config_->alpn;
+            const auto& second = config_->alpn_client_preference ? config_->alpn : client_alpn;
+            for (const auto& p : first)
+                if (contains(second, p)) {
                     sel.alpn = p;
                     break;
                 }
@@ -130,10 +135,20 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch,
     if (const auto* rsl = msg::find_extension(ch.extensions, ExtensionType::record_size_limit)) {
         QTLS_ASSIGN_OR_RETURN(sel.peer_record_size_limit, msg::decode_record_size_limit(rsl->body));
     }
+    // RFC 8446 §4.2.6; ignored over QUIC, which forbids it (RFC 9001 §4.4).
+    if (const auto* pha = msg::find_extension(ch.extensions, ExtensionType::post_handshake_auth)) {
+        QTLS_TRY(msg::decode_post_handshake_auth(pha->body));
+        sel.post_handshake_auth = !is_quic();
+    }
     if (is_quic()) {
         const auto* tp = msg::find_extension(ch.extensions, ExtensionType::quic_transport_parameters);
         if (!tp) return Error{Alert::missing_extension, "client sent no quic_transport_parameters (RFC 9001 §8.2)"};
         sel.transport_parameters = tp->body;
+        // RFC 9001 §8.4: QUIC has no middlebox compatibility mode, so a
+        // non-empty legacy_session_id is a protocol violation; reported as
+        // illegal_parameter, the TLS alert for a forbidden field value.
+        if (!ch.legacy_session_id.empty())
+            return Error{Alert::illegal_parameter, "QUIC ClientHello with a legacy_session_id (RFC 9001 §8.4)"};
     }
 
     sel.early_data_offered = msg::find_extension(ch.extensions, ExtensionType::early_data) != nullptr;
@@ -255,6 +270,10 @@ void ServerEngine::decide_early_data(const msg::ClientHello& ch, Selection& sel)
     if (sel.ticket->max_early_data == 0) return reject("the ticket does not allow 0-RTT");
     if (sel.ticket->suite != sel.suite) return reject("the cipher suite differs from the ticket's");
     if (sel.ticket->alpn != sel.alpn) return reject("the ALPN protocol differs from the ticket's");
+    // RFC 9001 §4.6.2, RFC 9000 §7.4.1: the transport parameters (and
+    // application settings) the ticket promised must still hold.
+    if (sel.ticket->early_data_context != options_.early_data_context)
+        return reject("the 0-RTT transport parameters or application settings changed since the ticket");
     const std::uint64_t server_age = now - sel.ticket->issued_at_ms;
     const std::uint64_t client_age = sel.client_ticket_age_ms;
     const std::uint64_t skew = server_age > client_age ? server_age - client_age : client_age - server_age;
@@ -302,6 +321,7 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
     negotiated_.alpn = sel.alpn;
     negotiated_.server_name = sel.server_name;
     negotiated_.peer_record_size_limit = sel.peer_record_size_limit;
+    negotiated_.post_handshake_auth = sel.post_handshake_auth;
     if (!sel.resumed) negotiated_.own_signature_scheme = sel.scheme;
     if (is_quic()) emit(PeerTransportParameters{sel.transport_parameters});
 
@@ -430,6 +450,8 @@ Status ServerEngine::on_client_certificate(const msg::RawMessage& m) {
         state_ = WaitFinished{};
         return {};
     }
+    if (cert.entries.size() > kMaxCertificateChainLength)
+        return Error{Alert::bad_certificate, "client certificate chain longer than kMaxCertificateChainLength"};
     std::vector<Bytes> chain;
     for (auto& entry : cert.entries) {
         if (!entry.extensions.empty())
@@ -489,6 +511,7 @@ Status ServerEngine::issue_tickets() {
         state.lifetime_s = nst.lifetime;
         state.alpn = negotiated_.alpn;
         state.server_name = negotiated_.server_name;
+        state.early_data_context = options_.early_data_context;
         // RFC 9001 §4.6.1: a QUIC ticket that allows 0-RTT says 0xffffffff.
         state.max_early_data = config_->max_early_data == 0 ? 0 : is_quic() ? 0xffffffff : config_->max_early_data;
         if (state.max_early_data > 0)

@@ -12,6 +12,8 @@ class ServerEngine final : public EngineBase {
 public:
     ServerEngine(std::shared_ptr<const ServerConfig> config, ServerOptions options);
     Status start() override { return {}; }
+    // RFC 8446 §4.6.2, post_handshake_auth.cpp.
+    Status request_client_certificate(bool certificate_required) override;
 
 private:
     struct WaitClientHello {};
@@ -56,6 +58,20 @@ private:
         std::optional<ResumptionState> ticket;
         std::uint32_t client_ticket_age_ms = 0;
         Bytes binder;
+        bool post_handshake_auth = false;  // offered by a TCP client (§4.2.6)
+    };
+    // One outstanding post-handshake CertificateRequest (§4.6.2) and the
+    // client's answer so far: its transcript is the handshake's (through the
+    // client Finished) followed by `exchange`.
+    struct PostHandshakeAuth {
+        enum class Expect : std::uint8_t { certificate, certificate_verify, finished };
+        Bytes context;
+        bool certificate_required = true;
+        Expect expect = Expect::certificate;
+        Bytes exchange;  // CertificateRequest, Certificate, CertificateVerify as sent
+        std::vector<Bytes> chain;
+        Bytes leaf_public_key;
+        std::optional<SignatureScheme> scheme;
     };
 
     Status on_handshake_message(const msg::RawMessage& m) override;
@@ -72,12 +88,17 @@ private:
     Status on_client_certificate(const msg::RawMessage& m);
     Status on_client_certificate_verify(const msg::RawMessage& m);
     Status on_client_finished(const msg::RawMessage& m);
+    Status on_post_handshake_message(const msg::RawMessage& m) override;
+    Status on_post_handshake_certificate(const msg::RawMessage& m);
+    Status on_post_handshake_certificate_verify(const msg::RawMessage& m);
+    Status on_post_handshake_finished(const msg::RawMessage& m);
 
     std::shared_ptr<const ServerConfig> config_;
     ServerOptions options_;
     State state_ = WaitClientHello{};
     Secret client_hs_secret_;
     std::shared_ptr<AntiReplay> anti_replay_;
+    std::optional<PostHandshakeAuth> post_handshake_auth_;
 };
 
 }  // namespace qtls::handshake

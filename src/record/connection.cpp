@@ -296,6 +296,16 @@ Status Connection::key_update(bool request_peer) {
     return c.drain_events();
 }
 
+Status Connection::request_client_certificate(bool certificate_required) {
+    Impl& c = *impl_;
+    if (c.state == CloseState::failed || c.state == CloseState::truncated) return *c.error;
+    if (!c.handshake_complete)
+        return make_error(Alert::internal_error, "record: CertificateRequest before the handshake completed");
+    if (c.close_notify_sent) return make_error(Alert::internal_error, "record: CertificateRequest after close_notify");
+    QTLS_TRY(c.engine->request_client_certificate(certificate_required));
+    return c.drain_events();
+}
+
 // ---- state ----
 
 bool Connection::handshake_complete() const { return impl_->handshake_complete; }

@@ -2,6 +2,10 @@
 // decryption (§5.2–§5.4) and dispatch by content type (§5, §6, §D.4).
 #include "record/connection_impl.h"
 
+#include <string>
+
+#include "qtls/log.h"
+
 namespace qtls::record {
 
 Status Connection::Impl::check_header(const RecordHeader& h) const {
@@ -134,6 +138,10 @@ Status Connection::Impl::handle_alert(ByteView content) {
             // RFC 8446 §6.2: every other alert (whatever its level) ends the
             // connection; no alert is sent in reply.
             peer_alert = description;
+            if (auto logger = default_logger(); logger && logger->enabled(LogLevel::error))
+                logger->callback(LogLevel::error, "record",
+                                 std::string(handshake_complete ? "connection" : "handshake") +
+                                     " failed: peer sent alert " + std::string(to_string(description)));
             return fail(Error{description, "record: the peer sent a fatal alert"}, false);
     }
 }

@@ -15,12 +15,22 @@ namespace {
 constexpr std::size_t kKeyIdLength = 4;
 constexpr std::size_t kNonceLength = 12;
 constexpr std::size_t kTicketKeyLength = 32;
-constexpr std::uint8_t kStateVersion = 2;
+constexpr std::uint8_t kStateVersion = 3;
+// The early data context (QUIC 0-RTT transport parameters and application
+// settings) is a few dozen bytes; more is not ours.
+constexpr std::size_t kMaxEarlyDataContextLength = 1024;
 // Sealed state is small; anything longer is not ours (named bound for the parser).
-constexpr std::size_t kMaxTicketLength = 1024;
+constexpr std::size_t kMaxTicketLength = 2048;
+
+// Fixed-size fields of the encoded state: version, suite, issued_at, age_add,
+// lifetime, max_early_data and the four length prefixes.
+constexpr std::size_t kStateFixedLength = 1 + 2 + 8 + 4 + 4 + 4 + 1 + 1 + 1 + 2;
 
 Bytes encode_state(const ResumptionState& s) {
     Bytes out;
+    // The PSK is written into this buffer: reserve it whole so no growth
+    // frees a copy of the PSK unwiped (the caller wipes the final buffer).
+    out.reserve(kStateFixedLength + s.psk.size() + s.alpn.size() + s.server_name.size() + s.early_data_context.size());
     wire::Writer w(out);
     w.u8(kStateVersion);
     w.u16(static_cast<std::uint16_t>(s.suite));
@@ -31,6 +41,7 @@ Bytes encode_state(const ResumptionState& s) {
     w.vec8(as_bytes(s.alpn));
     w.vec8(as_bytes(s.server_name));
     w.u32(s.max_early_data);
+    w.vec16(s.early_data_context);
     return out;
 }
 
@@ -39,11 +50,14 @@ std::optional<ResumptionState> decode_state(ByteView b) {
     ResumptionState s;
     std::uint8_t version = 0;
     std::uint16_t suite = 0;
-    ByteView psk, alpn, name;
+    ByteView psk, alpn, name, context;
     if (!r.u8(version) || version != kStateVersion || !r.u16(suite) || !r.u64(s.issued_at_ms) || !r.u32(s.age_add) ||
-        !r.u32(s.lifetime_s) || !r.vec8(psk) || !r.vec8(alpn) || !r.vec8(name) || !r.u32(s.max_early_data) || !r.empty())
+        !r.u32(s.lifetime_s) || !r.vec8(psk) || !r.vec8(alpn) || !r.vec8(name) || !r.u32(s.max_early_data) ||
+        !r.vec16(context) || !r.empty())
         return std::nullopt;
-    if (!suite_info(suite) || psk.size() > kMaxSecretLength) return std::nullopt;
+    if (!suite_info(suite) || psk.size() > kMaxSecretLength || context.size() > kMaxEarlyDataContextLength)
+        return std::nullopt;
+    s.early_data_context.assign(context.begin(), context.end());
     s.suite = static_cast<CipherSuite>(suite);
     s.psk = Secret(psk);
     s.alpn.assign(alpn.begin(), alpn.end());
@@ -59,6 +73,8 @@ public:
     }
 
     Result<Bytes> seal(const ResumptionState& state) override {
+        if (state.early_data_context.size() > kMaxEarlyDataContextLength)
+            return Error{Alert::internal_error, "early data context too long for a ticket"};
         std::lock_guard lock(mu_);
         rotate();
         Bytes plain = encode_state(state);

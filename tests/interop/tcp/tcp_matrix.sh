@@ -21,7 +21,7 @@ PEERS=(openssl gnutls nss curl python)
 CASES=(suite:TLS_AES_128_GCM_SHA256 suite:TLS_AES_256_GCM_SHA384 suite:TLS_CHACHA20_POLY1305_SHA256
   group:X25519 group:P-256 group:P-384 hrr
   cert:ecdsa-p256 cert:ecdsa-p384 cert:rsa-pss-rsae cert:ed25519
-  alpn sni client-auth key-update transfer-4MB close-notify keylog
+  alpn sni client-auth resumption early-data post-handshake-auth key-update transfer-4MB close-notify keylog
   neg:wrong-host neg:untrusted-ca neg:expired neg:no-common-group neg:no-common-suite neg:no-common-alpn)
 CELL_TIMEOUT=200
 
@@ -53,10 +53,11 @@ cert_sig()  { case $1 in ec256) echo ecdsa_secp256r1_sha256;; ec384) echo ecdsa_
   rsa2048|snirsa) echo rsa_pss_rsae_sha256;; ed25519) echo ed25519;; esac; }
 
 # parse_q FILE KIND [N]: the Nth "qtls: connected:" / "qtls: accepted:" summary line
-#   qtls: connected: TLSv1.3 TLS_AES_128_GCM_SHA256 group=X25519 sig=... alpn=h2 hrr=no peer="CN=ec256"
+#   qtls: connected: TLSv1.3 TLS_AES_128_GCM_SHA256 group=X25519 sig=... alpn=h2 hrr=no resumed=no
+#   peer="CN=ec256" early-data=none
 parse_q() {
   local l n=0 w x
-  Q_LINE='' Q_SUITE='' Q_GROUP='' Q_SIG='' Q_ALPN='' Q_HRR='' Q_SNI='' Q_PEER=''
+  Q_LINE='' Q_SUITE='' Q_GROUP='' Q_SIG='' Q_ALPN='' Q_HRR='' Q_SNI='' Q_PEER='' Q_RESUMED='' Q_EARLY=''
   while IFS= read -r l; do
     [[ $l == "qtls: $2: "* ]] || continue
     n=$((n + 1)); [ "$n" = "${3:-1}" ] && { Q_LINE=$l; break; }
@@ -64,7 +65,8 @@ parse_q() {
   read -ra w <<<"$Q_LINE"
   Q_SUITE=${w[3]:-}
   for x in "${w[@]}"; do
-    case $x in group=*|sig=*|alpn=*|hrr=*|sni=*|peer=*) x=${x//\"/}; printf -v "Q_${x%%=*}" '%s' "${x#*=}";; esac
+    case $x in group=*|sig=*|alpn=*|hrr=*|sni=*|peer=*) x=${x//\"/}; printf -v "Q_${x%%=*}" '%s' "${x#*=}";;
+      resumed=*) Q_RESUMED=${x#*=};; early-data=*) Q_EARLY=${x#*=};; esac
   done
   Q_GROUP=${Q_group:-} Q_SIG=${Q_sig:-} Q_ALPN=${Q_alpn:-} Q_HRR=${Q_hrr:-} Q_SNI=${Q_sni:-} Q_PEER=${Q_peer:-}
   unset Q_group Q_sig Q_alpn Q_hrr Q_sni Q_peer
@@ -95,16 +97,35 @@ client_ok() {  # NAME
   [ -n "$Q_LINE" ] || fail "qtls client printed no summary"
   grep -qE "$PROBE_RE" "$1.out" || fail "no answer from the peer in $1.out"
 }
+# qclient_bg NAME ARGS...: the qtls client in the background (CPID), stdin from the FIFO NAME.in
+# held open on fd 4, so a cell can feed it line by line; qclient_bg_end NAME closes it and waits.
+qclient_bg() {
+  local n=$1; shift
+  local a=(client "127.0.0.1:$PORT" --CAfile "$PKI/ca.pem" --servername "${QNAME:-localhost}" -v "$@")
+  rm -f "$n.in"; mkfifo "$n.in"
+  logcmd timeout 60 "$QTLS" "${a[@]}" "<" "$n.in"
+  timeout 60 "$QTLS" "${a[@]}" < "$n.in" > "$n.out" 2> "$n.err" & CPID=$!; BG+=("$CPID")
+  exec 4> "$n.in"
+}
+qclient_bg_end() { exec 4>&-; wait_exit "$CPID" 20; Q_RC=$?; echo "$Q_RC" > "$1.rc"; parse_q "$1.err" connected; }
+# The resumed connection of --reconnect ("qtls: connected:"; the first one is "first connection:").
+expect_resumed() {  # NAME [early]
+  client_ok "$1"; expect resumed "$Q_RESUMED" yes
+  [ -z "${2:-}" ] || expect early-data "$Q_EARLY" accepted
+}
 client_rejected() {  # NAME ALERT
   [ "$(cat "$1.rc")" != 0 ] || fail "qtls client succeeded"
-  grep -qE "^qtls client: .*\(alert $2( |\))" "$1.err" ||
+  grep -qE "^qtls client: .*alert $2( |\)|$)" "$1.err" ||
     fail "expected alert $2, got: $(grep -m1 '^qtls client' "$1.err")"
 }
 
 client_case() {
   local c=$1 start=${PEER}_srv_start stop=${PEER}_srv_stop
   S_CERT=ec256 S_SUITE='' S_GROUPS='' S_ALPN='' S_ALPN_FATAL='' S_CLIENT_AUTH='' S_SNI='' S_KEYLOG='' S_BULK='' S_NACCEPT=1
+  S_RESUME='' S_EARLY='' S_PHA=''
   case $c in
+    # Resumption, 0-RTT and post-handshake authentication need each peer's own commands.
+    resumption|early-data|post-handshake-auth) "${PEER}_client_${c//-/_}" ;;
     suite:*)
       S_SUITE=${c#suite:}; $start; qclient c; $stop; client_ok c
       expect suite "$Q_SUITE" "$S_SUITE"; expect_peer suite "$F_SUITE" "$S_SUITE"; pass ;;
@@ -202,8 +223,15 @@ server_ok() {  # NAME
   grep -q '^olleh' "$1.out" || fail "no answer from qtls in $1.out"
   [ -n "$Q_LINE" ] || fail "qtls server printed no summary: $(grep -m1 '^qtls server' qs.err)"
 }
+# Post-handshake authentication towards the qtls server (RFC 8446 §4.6.2): qtls asks after the first
+# data, --rev's CLOSE waits for the answer; the server reports the verified chain.
+PHA_SERVER_ARGS=(--rev --request-cert-after-handshake)
+expect_server_pha() {
+  grep -q '^qtls: post-handshake auth: peer="CN=client"' qs.err ||
+    fail "qtls server: no post-handshake authentication: $(grep -m1 -E '^qtls server|post-handshake' qs.err)"
+}
 server_rejected() {  # ALERT: qtls reports it (sent or received), the peer failed too
-  grep -qE "^qtls server: .*\(alert $1( |\))" qs.err ||
+  grep -qE "^qtls server: .*alert $1( |\)|$)" qs.err ||
     fail "expected alert $1 in qtls server's output, got: $(grep -m1 '^qtls server' qs.err)"
   peer_failed
 }
@@ -211,8 +239,9 @@ DEFCERT=()
 server_case() {
   local c=$1 cli=${PEER}_cli
   DEFCERT=(--cert "$PKI/ec256.pem" --key "$PKI/ec256.key")
-  C_NAME=localhost C_SUITE='' C_GROUPS='' C_ALPN='' C_CERT='' C_KEYLOG=''
+  C_NAME=localhost C_SUITE='' C_GROUPS='' C_ALPN='' C_CERT='' C_KEYLOG='' C_PHA=''
   case $c in
+    resumption|early-data|post-handshake-auth) "${PEER}_server_${c//-/_}" ;;
     suite:*)
       C_SUITE=${c#suite:}; qserver "${DEFCERT[@]}" --rev; $cli c; qserver_done; server_ok c
       expect suite "$Q_SUITE" "$C_SUITE"; expect_peer suite "$F_SUITE" "$C_SUITE"; pass ;;

@@ -6,7 +6,8 @@ curl_check() { need_bin curl curl; }
 # alert): there is no alert for qtls to report, only curl's error 60 and a close without data.
 curl_na() {
   [ "$1" = client ] && { echo "curl is a client only"; return; }
-  case $2 in key-update) echo "curl has no way to start a KeyUpdate";; esac
+  case $2 in key-update) echo "curl has no way to start a KeyUpdate";;
+    early-data) echo "curl 7.88 has no way to send 0-RTT early data";; esac
 }
 curl_cli_args() {  # BODYFILE
   CARGS=(-sS -v --tlsv1.3 --tls-max 1.3 --http0.9 --cacert "$PKI/ca.pem"
@@ -58,4 +59,29 @@ curl_close() {
   grep -q '(OUT), TLS alert, close notify' cl.log || fail "curl sent no close_notify"
   server_clean
   pass "close_notify both ways (curl -v)"
+}
+
+# ---- resumption, post-handshake auth: curl -> qtls server ----
+curl_server_resumption() {  # two URLs in one invocation: the second connection resumes the session
+  NACC=2 qserver "${DEFCERT[@]}" --rev
+  C_NAME=localhost; curl_cli_args "$PROBE_REQ"
+  logcmd timeout 60 curl "${CARGS[@]}" "https://localhost:$PORT/b" -o r1.out -o r2.out
+  timeout 60 curl "${CARGS[@]}" "https://localhost:$PORT/b" -o r1.out -o r2.out 2> r.log; P_RC=$?
+  qserver_done 2
+  [ "$P_RC" = 0 ] || fail "curl exit $P_RC: $(grep -m1 '^curl: (' r.log)"
+  grep -q '^olleh' r2.out || fail "no answer on the second connection"
+  grep -q 'SSL re-using session ID' r.log || fail "curl did not offer the session again"
+  expect resumed "$Q_RESUMED" yes; server_clean
+  pass "curl: SSL re-using session ID; qtls resumed"
+}
+curl_server_post_handshake_auth() {  # curl (OpenSSL) enables post-handshake auth with --cert
+  qserver "${DEFCERT[@]}" "${PHA_SERVER_ARGS[@]}" --CAfile "$PKI/ca.pem"
+  C_NAME=localhost C_CERT=1; curl_run p "$PROBE_REQ"
+  qserver_done
+  [ "$P_RC" = 0 ] || fail "curl exit $P_RC: $(grep -m1 '^curl: (' p.log)"
+  grep -q '^olleh' p.out || fail "no answer"
+  grep -q '(IN), TLS handshake, Request CERT' p.log && grep -q '(OUT), TLS handshake, CERT verify' p.log ||
+    fail "curl saw no CertificateRequest / sent no CertificateVerify"
+  expect peer "$Q_PEER" none; expect_server_pha; server_clean
+  pass "curl --cert: Certificate after the handshake, qtls verified CN=client"
 }

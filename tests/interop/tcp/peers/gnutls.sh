@@ -37,6 +37,9 @@ gnutls_srv_start() {
     [ -n "$S_ALPN_FATAL" ] && args+=(--alpn-fatal)
     [ -n "$S_CLIENT_AUTH" ] && args+=(--require-client-cert --verify-client-cert --x509cafile "$PKI/ca.pem")
     [ -n "$S_SNI" ] && args+=(--sni-hostname localhost --sni-hostname-fatal)
+    [ -n "$S_EARLY" ] && args+=(--earlydata)
+    # Post-handshake auth only: no CertificateRequest during the handshake itself.
+    [ -n "$S_PHA" ] && args+=(--disable-client-cert --x509cafile "$PKI/ca.pem")
     if [ -n "$S_KEYLOG" ]; then
       bg_start srv.log env SSLKEYLOGFILE="$S_KEYLOG" timeout 90 gnutls-serv "${args[@]}"
     else
@@ -138,4 +141,71 @@ gnutls_close() {  # gnutls-cli sends close_notify at stdin EOF and reads until q
   ! grep -qE 'Error|non-properly' cl.out || fail "gnutls-cli: $(grep -m1 -E 'Error|non-properly' cl.out)"
   server_clean
   pass "client close_notify, qtls answered with close_notify"
+}
+
+# ---- resumption, 0-RTT, post-handshake auth: qtls client -> gnutls-serv ----
+gnutls_client_resumption() {  # tickets are on by default; qtls --reconnect
+  gnutls_srv_start; qclient c --reconnect; gnutls_srv_stop
+  expect_resumed c
+  grep -q '^\*\*\* This is a resumed session' srv.log || fail "gnutls-serv did not resume"
+  pass "gnutls-serv: *** This is a resumed session"
+}
+gnutls_client_early_data() {  # --earlydata; gnutls-serv neither logs nor echoes early bytes: compare key logs
+  printf 'early hello\n' > early.txt
+  S_EARLY=1 S_KEYLOG=$W/peer.keys; gnutls_srv_start
+  qclient c --reconnect --early-data early.txt --keylogfile "$W/qtls.keys"; gnutls_srv_stop
+  expect_resumed c early
+  grep -q '^\*\*\* This is a resumed session' srv.log || fail "gnutls-serv did not resume"
+  local a b
+  a=$(grep '^CLIENT_EARLY_TRAFFIC_SECRET ' qtls.keys); b=$(grep '^CLIENT_EARLY_TRAFFIC_SECRET ' peer.keys)
+  [ -n "$b" ] || fail "gnutls-serv derived no client early traffic secret (0-RTT not accepted)"
+  [ "$a" = "$b" ] || fail "CLIENT_EARLY_TRAFFIC_SECRET differs"
+  pass "resumed, early data accepted, CLIENT_EARLY_TRAFFIC_SECRET equal (gnutls-serv does not log early bytes)"
+}
+gnutls_client_post_handshake_auth() {  # an echoed "**REAUTH**" line makes gnutls-serv call gnutls_reauth()
+  S_PHA=1; gnutls_srv_start
+  qclient_bg c --post-handshake-auth --cert "$PKI/client.pem" --key "$PKI/client.key"
+  echo hello >&4; wait_for c.out '^hello$' "$CPID" || fail "no echo"
+  echo '**REAUTH**' >&4
+  wait_for c.err '^qtls: post-handshake auth: answered' "$CPID" || fail "qtls did not answer: $(tail -2 c.err)"
+  echo after >&4; wait_for c.out '^after$' "$CPID" || fail "no echo after the post-handshake authentication"
+  qclient_bg_end c; gnutls_srv_stop
+  [ "$Q_RC" = 0 ] || fail "qtls client exit $Q_RC: $(grep -m1 '^qtls client' c.err)"
+  grep -q 'Sending re-auth request' srv.log || fail "gnutls-serv sent no re-auth request"
+  ! grep -qiE 'reauth returned error|^Error' srv.log || fail "gnutls-serv: $(grep -m1 -iE 'reauth returned|^Error' srv.log)"
+  grep -q 'Processing .* command: after' srv.log || fail "gnutls-serv did not continue after gnutls_reauth()"
+  pass "gnutls-serv **REAUTH**: gnutls_reauth() completed, CN=client sent after the handshake"
+}
+
+# ---- resumption, 0-RTT, post-handshake auth: gnutls-cli -> qtls server ----
+gnutls_server_resume() {  # NAME EXTRA...: gnutls-cli -r (two connections); the 2nd answers "hello"
+  local n=$1; shift
+  C_NAME=localhost; gt_cli_start "$n" -r --waitresumption "$@"
+  echo hello >&4; wait_for "$n.out" '^olleh$' "$CPID" 1 20 || fail "no answer on the resumed connection"
+  gt_cli_end; qserver_done 2
+  [ "$P_RC" = 0 ] || fail "gnutls-cli exit $P_RC"
+  grep -q '^\*\*\* This is a resumed session' "$n.out" || fail "gnutls-cli did not resume"
+  expect resumed "$Q_RESUMED" yes; server_clean
+}
+gnutls_server_resumption() {
+  NACC=2 qserver "${DEFCERT[@]}" --rev; gnutls_server_resume r
+  pass "gnutls-cli -r: *** This is a resumed session"
+}
+gnutls_server_early_data() {
+  printf 'early hello\n' > early.txt
+  NACC=2 qserver "${DEFCERT[@]}" --rev --max-early-data 16384; gnutls_server_resume e --earlydata=early.txt
+  grep -qx 'olleh ylrae' e.out || fail "the early data was not answered"
+  expect early-data "$Q_EARLY" accepted
+  pass "gnutls-cli -r --earlydata: accepted, qtls answered 'early hello'"
+}
+gnutls_server_post_handshake_auth() {
+  qserver "${DEFCERT[@]}" "${PHA_SERVER_ARGS[@]}" --CAfile "$PKI/ca.pem"
+  C_NAME=localhost C_CERT=1; gt_cli_start p --post-handshake-auth
+  echo hello >&4; wait_for p.out '^olleh$' "$CPID" || fail "no answer"
+  wait_for p.out 'Re-auth was performed' "$CPID" || fail "gnutls-cli did not re-authenticate: $(tail -2 p.out)"
+  echo CLOSE >&4; gt_cli_end; qserver_done
+  [ "$P_RC" = 0 ] || fail "gnutls-cli exit $P_RC"
+  grep -q 'Successfully sent 1 certificate' p.out || fail "gnutls-cli sent no certificate"
+  expect peer "$Q_PEER" none; expect_server_pha; server_clean
+  pass "gnutls-cli --post-handshake-auth: Re-auth was performed, qtls verified CN=client"
 }

@@ -12,6 +12,7 @@ nss_na() {  # DIR CASE
   case $2 in
     key-update) echo "tstclnt cannot initiate a KeyUpdate (only answers one)";;
     alpn|neg:no-common-alpn) echo "tstclnt has no ALPN option";;
+    early-data) echo "tstclnt -Z announces 0-RTT but sends no early data (peers.md 4b)";;
   esac
 }
 nss_suite() { case $1 in TLS_AES_128_GCM_SHA256) echo :1301;; TLS_AES_256_GCM_SHA384) echo :1302;; TLS_CHACHA20_POLY1305_SHA256) echo :1303;; esac; }
@@ -47,6 +48,9 @@ nss_srv_start() {
     [ -n "$S_CLIENT_AUTH" ] && args+=(-r -r)
     [ -n "$S_SNI" ] && args+=(-a localhost)        # SNI localhost -> nickname "localhost" (snirsa); others: alert 112
     [ -n "$S_BULK" ] && args+=(-g 256)             # 256 x 16 KB of bytes 0..255 after the HTTP answer
+    [ -n "$S_RESUME$S_EARLY" ] && args+=(-u)       # session tickets
+    [ -n "$S_EARLY" ] && args+=(-Z)                # 0-RTT
+    [ -n "$S_PHA" ] && args+=(-E -r -r -r -r)      # 4 x -r: require a certificate in a later exchange
     bg_start srv.log timeout 90 selfserv "${args[@]}"; SPID=$BG_PID
     wait_for srv.log 'About to call accept' "$SPID" && break
     grep -qiE 'bind|in use' srv.log && [ $try = 1 ] && continue
@@ -112,4 +116,67 @@ nss_close() {  # tstclnt -A: qtls closes after CLOSE with close_notify; tstclnt 
   grep -q '^olleh' cl.out || fail "no reply"
   server_clean
   pass "qtls closes (close_notify), tstclnt exits 0"
+}
+
+# ---- resumption, 0-RTT, post-handshake auth: qtls client -> selfserv ----
+nss_client_resumption() {  # selfserv -u (tickets); qtls --reconnect
+  S_RESUME=1; nss_srv_start; qclient c --reconnect; nss_srv_stop
+  expect_resumed c
+  grep -qE '^ *[1-9][0-9]* stateless resumes' srv.log || fail "selfserv counted no stateless resume"
+  pass "selfserv: stateless resume"
+}
+nss_client_early_data() {  # selfserv -u -Z; the early data is the HTTP request itself
+  S_EARLY=1; nss_srv_start
+  # NSS's anti-replay window refuses every 0-RTT attempt during the first 10 s after the server
+  # started (peers.md 4a): a protocol timer, not synchronisation, so this is the one timed wait.
+  local started=$SECONDS
+  logcmd "# waiting until selfserv has run 11 s (NSS anti-replay window)"
+  sleep $(( 11 - (SECONDS - started) ))
+  QIN=/dev/null qclient c --reconnect --early-data probe.in; nss_srv_stop
+  # selfserv answers the 0-RTT request and closes before reading the client's EndOfEarlyData and
+  # Finished, so the kernel resets the connection: s_client -early_data ends the same way
+  # ("read:errno=104"). Accept exactly that ending, after the complete answer.
+  local note=""
+  if [ "$(cat c.rc)" != 0 ]; then
+    grep -qE '^qtls client: .*(unexpected EOF|socket read failed)' c.err && grep -qE $'^EOF\r?$' c.out ||
+      fail "qtls client: $(grep -m1 '^qtls client' c.err)"
+    echo 0 > c.rc; note="; selfserv then reset the connection, as it does with s_client"
+  fi
+  expect_resumed c early
+  grep -q '^GET / HTTP/1.0' c.out || fail "selfserv did not echo the request sent as early data"
+  pass "selfserv answered the request sent as 0-RTT data$note"
+}
+nss_client_post_handshake_auth() {  # selfserv -E -r -r -r -r: a CertificateRequest once the request arrived
+  S_PHA=1; nss_srv_start
+  qclient c --post-handshake-auth --cert "$PKI/client.pem" --key "$PKI/client.key"; nss_srv_stop
+  client_ok c
+  grep -q '^qtls: post-handshake auth: answered a CertificateRequest with certificate "CN=client"' c.err ||
+    fail "qtls answered no post-handshake CertificateRequest"
+  expect peer "$Q_PEER" "CN=$S_CERT"
+  pass "selfserv sent a CertificateRequest after the handshake, qtls answered with CN=client (selfserv closes without reading the answer)"
+}
+
+# ---- resumption, post-handshake auth: tstclnt -> qtls server ----
+nss_server_resumption() {  # tstclnt -u -L 2: the second connection resumes
+  NACC=2 qserver "${DEFCERT[@]}" --rev
+  C_NAME=localhost; nss_cli_args
+  logcmd timeout 20 tstclnt "${CARGS[@]}" -u -L 2 -A "$PROBE_REQ"
+  timeout 20 tstclnt "${CARGS[@]}" -u -L 2 -A "$PROBE_REQ" > r.out 2> r.log; P_RC=$?
+  qserver_done 2
+  [ "$P_RC" = 0 ] || fail "tstclnt exit $P_RC"
+  [ "$(grep -c '^olleh' r.out)" = 2 ] || fail "expected two answers in r.out"
+  grep -q '^1 stateless resumes' r.log || fail "tstclnt did not resume"
+  expect resumed "$Q_RESUMED" yes; server_clean
+  pass "tstclnt -u -L 2: 1 stateless resumes"
+}
+nss_server_post_handshake_auth() {  # tstclnt -E answers qtls' CertificateRequest with -n client
+  qserver "${DEFCERT[@]}" "${PHA_SERVER_ARGS[@]}" --CAfile "$PKI/ca.pem"
+  C_NAME=localhost C_CERT=1; nss_cli_args
+  logcmd timeout 20 tstclnt "${CARGS[@]}" -E -A "$PROBE_REQ"
+  timeout 20 tstclnt "${CARGS[@]}" -E -A "$PROBE_REQ" > p.out 2> p.log; P_RC=$?
+  qserver_done
+  [ "$P_RC" = 0 ] || fail "tstclnt exit $P_RC"
+  grep -q '^olleh' p.out || fail "no answer"
+  expect peer "$Q_PEER" none; expect_server_pha; server_clean
+  pass "tstclnt -E: Certificate after the handshake, qtls verified CN=client"
 }

@@ -132,3 +132,95 @@ openssl_close() {  # s_client sends close_notify at stdin EOF (no -ign_eof); qtl
   grep -q '<<< .*close_notify' cli.msg && note_="qtls answered with close_notify" || note_="qtls closed after the client's close_notify"
   pass "s_client closes; $note_"
 }
+
+# ---- resumption, 0-RTT, post-handshake auth: qtls client -> s_server ----
+openssl_client_resumption() {  # s_server -rev; qtls --reconnect resumes with the ticket of the first connection
+  S_NACCEPT=2; openssl_srv_start; qclient c --reconnect; openssl_srv_stop
+  expect_resumed c
+  grep -qE '^ *[1-9][0-9]* session cache hits' srv.log || fail "s_server counted no session cache hit"
+  pass "second connection resumed (s_server: session cache hit)"
+}
+openssl_client_early_data() {  # peers.md [os-srv-0rtt]: -early_data needs the default mode, stdin a FIFO
+  mkfifo srv.in; printf 'early hello\n' > early.txt; printf 'after\n' > after.in
+  BG_IN=srv.in bg_start srv.log timeout 60 openssl s_server -accept 127.0.0.1:0 -naccept 2 -tls1_3 -early_data \
+    -cert "$PKI/ec256.pem" -key "$PKI/ec256.key"; SPID=$BG_PID
+  exec 3> srv.in
+  wait_for srv.log '^ACCEPT' "$SPID" || fail "s_server did not start: $(tail -2 srv.log)"
+  PORT=$(port_of srv.log); PROBE_RE='.'   # s_server prints what it gets, answers nothing
+  QIN=after.in qclient c --reconnect --early-data early.txt
+  wait_for srv.log '^after$' "$SPID" 1 5 || true
+  exec 3>&-; wait_exit "$SPID" 20
+  Q_RC=$(cat c.rc); [ "$Q_RC" = 0 ] || fail "qtls client exit $Q_RC: $(grep -m1 '^qtls client' c.err)"
+  expect resumed "$Q_RESUMED" yes; expect early-data "$Q_EARLY" accepted
+  grep -q '^Reused session-id' srv.log || fail "s_server did not resume the session"
+  grep -q '^Early data received:' srv.log && grep -q '^End of early data' srv.log || fail "s_server read no early data"
+  grep -qx 'early hello' srv.log || fail "s_server did not print the early data"
+  grep -qx 'after' srv.log || fail "data after the handshake did not arrive"
+  pass "s_server: Early data received, 'early hello' delivered, Reused session-id"
+}
+openssl_client_post_handshake_auth() {  # s_server's interactive "c" sends a CertificateRequest after the handshake
+  mkfifo srv.in
+  BG_IN=srv.in bg_start srv.log timeout 60 openssl s_server -accept 127.0.0.1:0 -naccept 1 -tls1_3 \
+    -cert "$PKI/ec256.pem" -key "$PKI/ec256.key" -CAfile "$PKI/ca.pem" -verify_return_error -msg -msgfile srv.msg
+  SPID=$BG_PID
+  exec 3> srv.in
+  wait_for srv.log '^ACCEPT' "$SPID" || fail "s_server did not start: $(tail -2 srv.log)"
+  PORT=$(port_of srv.log)
+  qclient_bg c --post-handshake-auth --cert "$PKI/client.pem" --key "$PKI/client.key"
+  wait_for srv.log '^CIPHER is' "$SPID" || fail "no handshake: $(tail -2 srv.log)"
+  echo c >&3
+  wait_for c.err '^qtls: post-handshake auth: answered' "$CPID" || fail "qtls did not answer: $(tail -2 c.err)"
+  echo after-pha >&4
+  wait_for srv.log '^after-pha$' "$SPID" || fail "no data after the post-handshake authentication"
+  qclient_bg_end c; exec 3>&-; wait_exit "$SPID" 20
+  [ "$Q_RC" = 0 ] || fail "qtls client exit $Q_RC: $(grep -m1 '^qtls client' c.err)"
+  grep -q '>>> .*CertificateRequest' srv.msg || fail "s_server sent no CertificateRequest"
+  grep -q '<<< .*CertificateVerify' srv.msg || fail "s_server got no CertificateVerify"
+  grep -q '^depth=0 CN = client' srv.log && ! grep -qE ':error:|verify error' srv.log ||
+    fail "s_server did not verify CN=client: $(grep -m1 -E 'error|depth=0' srv.log)"
+  pass "s_server 'c': CertificateRequest after the handshake, verified CN=client"
+}
+
+# ---- resumption, 0-RTT, post-handshake auth: s_client -> qtls server ----
+openssl_server_resumption() {  # -sess_out, then -sess_in
+  NACC=2 qserver "${DEFCERT[@]}" --rev; ossl_cli_args
+  logcmd timeout 20 openssl s_client "${CARGS[@]}" -ign_eof -sess_out sess.pem "<" "$PROBE_REQ"
+  timeout 20 openssl s_client "${CARGS[@]}" -ign_eof -sess_out sess.pem < "$PROBE_REQ" > c1.out 2>&1
+  logcmd timeout 20 openssl s_client "${CARGS[@]}" -ign_eof -sess_in sess.pem "<" "$PROBE_REQ"
+  timeout 20 openssl s_client "${CARGS[@]}" -ign_eof -sess_in sess.pem < "$PROBE_REQ" > c2.out 2>&1; P_RC=$?
+  qserver_done 2
+  [ "$P_RC" = 0 ] || fail "s_client exit $P_RC"
+  grep -q '^olleh' c2.out || fail "no answer on the resumed connection"
+  grep -q '^Reused, TLSv1.3' c2.out || fail "s_client did not resume: $(grep -m1 -E '^(New|Reused),' c2.out)"
+  expect resumed "$Q_RESUMED" yes; server_clean
+  pass "s_client: Reused, TLSv1.3"
+}
+openssl_server_early_data() {  # peers.md [os-cli-0rtt] against qtls --max-early-data
+  printf 'early hello\n' > early.txt
+  NACC=2 qserver "${DEFCERT[@]}" --rev --max-early-data 16384; ossl_cli_args
+  timeout 20 openssl s_client "${CARGS[@]}" -ign_eof -sess_out sess.pem < "$PROBE_REQ" > c1.out 2>&1
+  logcmd timeout 20 openssl s_client "${CARGS[@]}" -ign_eof -sess_in sess.pem -early_data early.txt "<" "$PROBE_REQ"
+  timeout 20 openssl s_client "${CARGS[@]}" -ign_eof -sess_in sess.pem -early_data early.txt < "$PROBE_REQ" > c2.out 2>&1
+  P_RC=$?
+  qserver_done 2
+  [ "$P_RC" = 0 ] || fail "s_client exit $P_RC"
+  grep -q '^Early data was accepted' c2.out || fail "s_client: $(grep -m1 '^Early data' c2.out)"
+  grep -qx 'olleh ylrae' c2.out || fail "the early data was not answered"
+  expect resumed "$Q_RESUMED" yes; expect early-data "$Q_EARLY" accepted; server_clean
+  pass "s_client: Early data was accepted; qtls answered 'early hello'"
+}
+openssl_server_post_handshake_auth() {  # s_client -enable_pha answers qtls' CertificateRequest by itself
+  qserver "${DEFCERT[@]}" "${PHA_SERVER_ARGS[@]}" --CAfile "$PKI/ca.pem"
+  C_CERT=1; ossl_cli_args
+  logcmd timeout 20 openssl s_client "${CARGS[@]}" -enable_pha -ign_eof -msg -msgfile cli.msg "<" "$PROBE_REQ"
+  timeout 20 openssl s_client "${CARGS[@]}" -enable_pha -ign_eof -msg -msgfile cli.msg < "$PROBE_REQ" > c.out 2>&1
+  P_RC=$?
+  qserver_done
+  [ "$P_RC" = 0 ] || fail "s_client exit $P_RC"
+  grep -q '^olleh' c.out || fail "no answer from qtls"
+  grep -q '<<< .*CertificateRequest' cli.msg && grep -q '>>> .*CertificateVerify' cli.msg ||
+    fail "s_client saw no post-handshake CertificateRequest / sent no CertificateVerify"
+  expect peer "$Q_PEER" none   # nothing during the handshake itself
+  expect_server_pha; server_clean
+  pass "s_client -enable_pha: Certificate after the handshake, qtls verified CN=client"
+}

@@ -4,7 +4,8 @@
 python_check() { need_bin python3 python3; }
 python_na() {
   [ "$1" = client ] && { echo "python peer is run as a client only (brief: peer→qtls)"; return; }
-  case $2 in key-update) echo "Python's ssl module has no KeyUpdate API";; esac
+  case $2 in key-update) echo "Python's ssl module has no KeyUpdate API";;
+    early-data) echo "Python's ssl module has no 0-RTT (early data) API";; esac
 }
 py_run() {  # NAME MODE INPUT
   local n=$1
@@ -13,6 +14,7 @@ py_run() {  # NAME MODE INPUT
   [ -n "$C_ALPN" ] && args+=(--alpn "$C_ALPN")
   [ -n "$C_CERT" ] && args+=(--cert "$PKI/client.pem" --key "$PKI/client.key")
   [ -n "$C_KEYLOG" ] && args+=(--keylog "$C_KEYLOG")
+  [ -n "$C_PHA" ] && args+=(--pha)
   if [ -n "$C_SUITE$C_GROUPS" ]; then
     { printf '%s\n' 'openssl_conf = i' '[i]' 'ssl_conf = s' '[s]' 'system_default = d' '[d]'
       [ -n "$C_SUITE" ] && echo "Ciphersuites = $C_SUITE"
@@ -53,4 +55,26 @@ python_close() {
   grep -q '^olleh' cl.out || fail "no reply"
   server_clean
   pass "client close_notify, qtls answered (SSLSocket.unwrap)"
+}
+
+# ---- resumption, post-handshake auth: Python ssl -> qtls server ----
+python_server_resumption() {  # SSLSocket.session offered on the second connection
+  NACC=2 qserver "${DEFCERT[@]}" --rev
+  C_NAME=localhost; py_run r resume "$PROBE_REQ"
+  qserver_done 2
+  [ "$P_RC" = 0 ] || fail "python: $(grep -m1 PYERR r.log)"
+  [ "$(grep -c '^olleh' r.out)" = 2 ] || fail "expected two answers"
+  [ "$(grep '^PY resumed' r.log | tr '\n' ' ')" = "PY resumed False PY resumed True " ] ||
+    fail "python: $(grep '^PY resumed' r.log | tr '\n' ' ')"
+  expect resumed "$Q_RESUMED" yes; server_clean
+  pass "session_reused True on the second connection"
+}
+python_server_post_handshake_auth() {  # SSLContext.post_handshake_auth: OpenSSL answers inside recv()
+  qserver "${DEFCERT[@]}" "${PHA_SERVER_ARGS[@]}" --CAfile "$PKI/ca.pem"
+  C_NAME=localhost C_CERT=1 C_PHA=1; py_run p probe "$PROBE_REQ"
+  qserver_done
+  [ "$P_RC" = 0 ] || fail "python: $(grep -m1 PYERR p.log)"
+  grep -q '^olleh' p.out || fail "no answer"
+  expect peer "$Q_PEER" none; expect_server_pha; server_clean
+  pass "post_handshake_auth=True: Certificate after the handshake, qtls verified CN=client"
 }
