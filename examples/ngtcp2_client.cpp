@@ -125,7 +125,10 @@ int main(int argc, char** argv) {
 
     // TLS: qtls verifies the server against --ca (or the system roots).
     auto config = std::make_shared<qtls::ClientConfig>();
-    auto verifier = qtls::x509_verifier({ca, "", ca.empty(), false, 0});
+    qtls::X509VerifierOptions roots;
+    roots.ca_file = ca;
+    roots.system_roots = ca.empty();
+    auto verifier = qtls::x509_verifier(roots);
     if (!verifier.ok()) {
         std::fprintf(stderr, "verifier: %.*s\n", int(verifier.error().what.size()), verifier.error().what.data());
         return 1;

@@ -23,7 +23,11 @@ Result<std::unique_ptr<Session>> Session::client(std::shared_ptr<const ClientCon
     // RFC 9001 §8.2: the extension is mandatory, so an empty one is a bug.
     if (options.transport_parameters.empty())
         return Error{Alert::internal_error, "QUIC client needs its transport parameters (RFC 9001 §8.2)"};
-    ClientOptions co{std::move(options.server_name), Transport::quic, std::move(options.transport_parameters)};
+    ClientOptions co;
+    co.server_name = std::move(options.server_name);
+    co.transport = Transport::quic;
+    co.quic_transport_parameters = std::move(options.transport_parameters);
+    co.resume_session = std::move(options.resume_session);
     QTLS_ASSIGN_OR_RETURN(auto engine, Engine::client(std::move(config), std::move(co)));
     return std::unique_ptr<Session>(new Session(std::move(engine), Side::client));
 }
@@ -33,7 +37,10 @@ Result<std::unique_ptr<Session>> Session::server(std::shared_ptr<const ServerCon
     if (options.transport_parameters.empty() && !options.transport_parameters_callback)
         return Error{Alert::internal_error, "QUIC server needs its transport parameters (RFC 9001 §8.2)"};
     std::unique_ptr<Session> session(new Session(nullptr, Side::server));
-    ServerOptions so{Transport::quic, std::move(options.transport_parameters), {}};
+    ServerOptions so;
+    so.transport = Transport::quic;
+    so.quic_transport_parameters = std::move(options.transport_parameters);
+    so.early_data_context = std::move(options.early_data_context);
     if (options.transport_parameters_callback) {
         // The Session owns the engine, so the raw pointer outlives every call.
         Session* self = session.get();
@@ -115,6 +122,7 @@ void Session::drain() {
             }
         } else if (auto* ed = std::get_if<EarlyDataStatus>(&*event)) {
             early_data_accepted_ = ed->accepted;  // RFC 9001 §4.6.1, §4.6.2
+            early_data_rejected_ = !ed->accepted;
         } else if (std::holds_alternative<HandshakeComplete>(*event)) {
             complete_ = true;
         }

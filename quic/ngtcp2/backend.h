@@ -89,6 +89,18 @@ struct ngtcp2_crypto_qtls_session {
     bool remote_tp_set = false;
     bool completion_reported = false;
     int tp_error = 0;  // ngtcp2 error from a transport parameter hook
+    // 0-RTT (RFC 9001 §4.6): the suite of the early secret (the offered
+    // ticket's), for ngtcp2_crypto_ctx_tls_early.
+    std::optional<qtls::CipherSuite> early_suite;
+    // Client: the ticket taken for this connection before the handshake, and
+    // whether 0-RTT was planned with its remembered transport parameters.
+    bool resumption_prepared = false;
+    bool early_data_planned = false;
+    std::optional<qtls::StoredSession> resume_session;
+    bool early_rejection_reported = false;
+    // Server: application settings appended to the 0-RTT transport
+    // parameters in the ticket's early data context (RFC 9001 §4.6.2).
+    qtls::Bytes app_early_data_context;
 };
 
 namespace qtls::ngtcp2_backend {
@@ -100,4 +112,16 @@ int set_local_transport_params(ngtcp2_crypto_qtls_session* tls, const uint8_t* b
 int set_remote_transport_params(ngtcp2_conn* conn, ngtcp2_crypto_qtls_session* tls);
 // Server: encodes our transport parameters after the Handshake tx install.
 int encode_local_transport_params(ngtcp2_conn* conn, ngtcp2_crypto_qtls_session* tls);
+
+// ---- resumption and 0-RTT (resumption.cpp) ----
+// Client, once: takes the ticket for this connection from the session store
+// and, when it allows 0-RTT, applies the transport parameters remembered
+// with it (RFC 9000 §7.4.1). Returns whether 0-RTT is planned.
+bool prepare_client_resumption(ngtcp2_conn* conn, ngtcp2_crypto_qtls_session* tls);
+// Server: what its tickets' 0-RTT promise depends on: our 0-RTT transport
+// parameters and the application's settings (RFC 9001 §4.6.2).
+Bytes server_early_data_context(ngtcp2_conn* conn, const ngtcp2_crypto_qtls_session* tls);
+// Client: tells ngtcp2 once that 0-RTT will not be used (rejected by the
+// server, or not offered after all), so it drops the early streams.
+int report_early_data_rejection(ngtcp2_conn* conn, ngtcp2_crypto_qtls_session* tls);
 }  // namespace qtls::ngtcp2_backend

@@ -15,6 +15,30 @@
  *   ...
  *   ngtcp2_conn_del(conn); ngtcp2_crypto_qtls_session_del(tls);
  *
+ * Resumption and 0-RTT (RFC 9001 §4.5, §4.6):
+ * - Server: set ServerConfig::ticketer (shared by every connection of the
+ *   process, with ServerConfig::anti_replay) and ServerConfig::max_early_data
+ *   (any nonzero value; QUIC tickets always say 0xffffffff).  Tickets need no
+ *   call: they leave as 1-RTT CRYPTO data right after the client's Finished
+ *   (ngtcp2_conn_submit_crypto_data at NGTCP2_ENCRYPTION_LEVEL_1RTT).  Each
+ *   ticket carries the server's 0-RTT transport parameters
+ *   (ngtcp2_conn_encode_0rtt_transport_params) plus optional application
+ *   settings (ngtcp2_crypto_qtls_server_session_set_early_data_context);
+ *   0-RTT is accepted only when those and the ALPN are unchanged, and only
+ *   then is the 0-RTT rx key installed.
+ * - Client: set ClientConfig::session_store (tickets are put there as they
+ *   arrive, with the server's transport parameters; wrap the store to learn
+ *   when a ticket arrived or to persist it) and, for 0-RTT,
+ *   ClientConfig::enable_early_data.  Before the first
+ *   ngtcp2_conn_write_pkt call
+ *   ngtcp2_crypto_qtls_client_session_prepare_resumption: it takes the
+ *   ticket and applies its remembered transport parameters, so on 1 the
+ *   application may open streams and write 0-RTT data at once.  If 0-RTT is
+ *   rejected the backend calls ngtcp2_conn_tls_early_data_rejected (ngtcp2
+ *   fires tls_early_data_rejected and drops the streams; send again in
+ *   1-RTT).  ngtcp2_crypto_qtls_session_get_early_data_status and
+ *   ngtcp2_crypto_qtls_session_get_resumed tell what happened.
+ *
  * Native handles:
  * - TLS native handle (ngtcp2_conn_set_tls_native_handle, ctx_tls): an
  *   ngtcp2_crypto_qtls_session*.
@@ -108,6 +132,44 @@ ngtcp2_crypto_qtls_session_get_alert(ngtcp2_crypto_qtls_session *session);
 NGTCP2_EXTERN int
 ngtcp2_crypto_qtls_session_get_handshake_completed(
   ngtcp2_crypto_qtls_session *session);
+
+/* 0-RTT as this side saw it. */
+typedef enum ngtcp2_crypto_qtls_early_data_status {
+  NGTCP2_CRYPTO_QTLS_EARLY_DATA_NONE = 0,     /* not offered (by the client) */
+  NGTCP2_CRYPTO_QTLS_EARLY_DATA_PENDING = 1,  /* client: offered, no answer yet */
+  NGTCP2_CRYPTO_QTLS_EARLY_DATA_ACCEPTED = 2,
+  NGTCP2_CRYPTO_QTLS_EARLY_DATA_REJECTED = 3
+} ngtcp2_crypto_qtls_early_data_status;
+NGTCP2_EXTERN ngtcp2_crypto_qtls_early_data_status
+ngtcp2_crypto_qtls_session_get_early_data_status(
+  ngtcp2_crypto_qtls_session *session);
+/* Nonzero when the handshake resumed a session (a PSK from a ticket). */
+NGTCP2_EXTERN int
+ngtcp2_crypto_qtls_session_get_resumed(ngtcp2_crypto_qtls_session *session);
+
+/*
+ * Client, optional, after ngtcp2_conn_set_tls_native_handle and before the
+ * first ngtcp2_conn_write_pkt: takes the newest ticket for the server name
+ * from the config's session_store and, when it allows 0-RTT (early data
+ * enabled, same ALPN, fresh, suite offered), applies the server transport
+ * parameters remembered with it to |conn|
+ * (ngtcp2_conn_decode_and_set_0rtt_transport_params, RFC 9000 §7.4.1).
+ * Returns 1 when the ClientHello will offer 0-RTT (streams may be opened
+ * and written now), 0 when it will not (the ticket, if any, still resumes),
+ * -1 when |session| is not a client session that has not started.  Without
+ * this call the same happens when the handshake starts.
+ */
+NGTCP2_EXTERN int ngtcp2_crypto_qtls_client_session_prepare_resumption(
+  ngtcp2_crypto_qtls_session *session, ngtcp2_conn *conn);
+
+/*
+ * Server, optional, before the handshake: application settings that 0-RTT
+ * depends on (e.g. HTTP/3 SETTINGS, RFC 9114 §7.2.4.2), at most 512 bytes,
+ * sealed into tickets with the 0-RTT transport parameters; a later
+ * connection accepts 0-RTT only with the same bytes.  Returns 0 or -1.
+ */
+NGTCP2_EXTERN int ngtcp2_crypto_qtls_server_session_set_early_data_context(
+  ngtcp2_crypto_qtls_session *session, const uint8_t *data, size_t datalen);
 
 /* Native handles for ngtcp2_crypto_md_init. */
 NGTCP2_EXTERN void *ngtcp2_crypto_qtls_md_sha256(void);

@@ -47,8 +47,13 @@ int flush(ngtcp2_conn* conn, ngtcp2_crypto_qtls_session* tls) {
     quic::Session& s = *tls->session;
     if (s.peer_transport_parameters() && !tls->remote_tp_set && set_remote_transport_params(conn, tls) != 0)
         return -1;
+    // RFC 9001 §4.6.2: EncryptedExtensions without early_data (or a full
+    // handshake) rejected our 0-RTT; ngtcp2 drops its early streams.
+    if (s.side() == Side::client && s.early_data_rejected() && report_early_data_rejection(conn, tls) != 0)
+        return -1;
     while (auto secret = s.next_secret()) {
         const ngtcp2_encryption_level level = to_ngtcp2(secret->level);
+        if (secret->level == quic::Level::early_data) tls->early_suite = secret->suite;
         const int rv = secret->direction == Direction::read
                            ? ngtcp2_crypto_derive_and_install_rx_key(conn, nullptr, nullptr, nullptr, level,
                                                                      secret->secret.data(), secret->secret.size())
@@ -75,12 +80,23 @@ int flush(ngtcp2_conn* conn, ngtcp2_crypto_qtls_session* tls) {
 
 int create_session(ngtcp2_crypto_qtls_session* tls) {
     if (tls->side == Side::client) {
-        auto s = quic::Session::client(tls->client_config, {tls->server_name, tls->local_tp});
+        ngtcp2_conn* conn = conn_of(tls);
+        if (conn == nullptr) return -1;
+        prepare_client_resumption(conn, tls);
+        quic::ClientSessionOptions options{tls->server_name, tls->local_tp, std::move(tls->resume_session)};
+        tls->resume_session.reset();
+        auto s = quic::Session::client(tls->client_config, std::move(options));
         if (!s.ok()) return -1;
         tls->session = std::move(s).value();
-        return tls->session->start().ok() ? 0 : -1;
+        if (!tls->session->start().ok()) return -1;
+        // We planned 0-RTT but the ClientHello does not offer it after all:
+        // the streams the application opened for it must go (RFC 9001 §4.6.2).
+        if (tls->early_data_planned && !tls->session->negotiated().early_data_offered)
+            return report_early_data_rejection(conn, tls);
+        return 0;
     }
     quic::ServerSessionOptions options;
+    if (ngtcp2_conn* conn = conn_of(tls)) options.early_data_context = server_early_data_context(conn, tls);
     // RFC 9001 §8.2 with ngtcp2: our parameters are final only after the
     // peer's are applied and the Handshake tx key is installed (which
     // commits them), so EncryptedExtensions asks for them late.
@@ -228,9 +244,13 @@ ngtcp2_crypto_ctx* ngtcp2_crypto_ctx_tls(ngtcp2_crypto_ctx* ctx, void* tls_nativ
     return ctx_for_suite(ctx, tls->session->negotiated().suite);
 }
 
-// 0-RTT (RFC 9001 §4.6) needs resumption, which qtls does not offer yet:
-// there is never an early suite.
-ngtcp2_crypto_ctx* ngtcp2_crypto_ctx_tls_early(ngtcp2_crypto_ctx*, void*) { return nullptr; }
+// 0-RTT (RFC 9001 §4.6): the suite of the ticket that the early secret
+// came from (the client's offered PSK, the server's accepted one).
+ngtcp2_crypto_ctx* ngtcp2_crypto_ctx_tls_early(ngtcp2_crypto_ctx* ctx, void* tls_native_handle) {
+    auto* tls = static_cast<ngtcp2_crypto_qtls_session*>(tls_native_handle);
+    if (tls == nullptr || !tls->early_suite) return nullptr;
+    return ctx_for_suite(ctx, *tls->early_suite);
+}
 
 int ngtcp2_crypto_read_write_crypto_data(ngtcp2_conn* conn, ngtcp2_encryption_level level, const uint8_t* data,
                                          size_t datalen) {

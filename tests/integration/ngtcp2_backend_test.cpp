@@ -2,7 +2,8 @@
 // libngtcp2_crypto_qtls, with packets handed over in memory under a fixed
 // clock: the handshake (every suite, QUIC v2, compatible version
 // negotiation, Retry), stream data both ways, the ALPN failure as
-// CRYPTO_ERROR 0x178 (RFC 9001 §4.8), and the token helpers.
+// CRYPTO_ERROR 0x178 (RFC 9001 §4.8), the token helpers, and resumption
+// with 0-RTT accepted and rejected (RFC 9001 §4.5, §4.6).
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -20,6 +22,7 @@
 
 #include "ngtcp2_crypto_qtls.h"
 #include "qtls/config.h"
+#include "qtls/quic.h"
 #include "support/test_pki.h"
 
 namespace {
@@ -75,6 +78,9 @@ struct Endpoint {
     std::string to_send;
     size_t sent = 0;
     bool fin_sent = false;
+    // Server: stream data arrived before the handshake completed (0-RTT).
+    bool data_before_completed = false;
+    bool early_data_rejected = false;  // client: tls_early_data_rejected fired
 
     Endpoint() {
         ref.get_conn = [](ngtcp2_crypto_conn_ref* r) { return static_cast<Endpoint*>(r->user_data)->conn; };
@@ -126,10 +132,21 @@ ngtcp2_callbacks callbacks(bool server) {
         static_cast<Endpoint*>(ud)->confirmed = true;
         return 0;
     };
+    // RFC 9001 §4.6.2: rejected 0-RTT data is sent again in 1-RTT; ngtcp2
+    // dropped the stream, so the harness opens a new one once connected.
+    cb.tls_early_data_rejected = [](ngtcp2_conn*, void* ud) {
+        auto* e = static_cast<Endpoint*>(ud);
+        e->early_data_rejected = true;
+        e->stream = -1;
+        e->sent = 0;
+        e->fin_sent = false;
+        return 0;
+    };
     cb.recv_stream_data = [](ngtcp2_conn* conn, uint32_t flags, int64_t stream_id, uint64_t, const uint8_t* data,
                              size_t len, void* ud, void*) {
         auto* e = static_cast<Endpoint*>(ud);
         e->received.append(reinterpret_cast<const char*>(data), len);
+        if (!e->completed) e->data_before_completed = true;
         if (flags & NGTCP2_STREAM_DATA_FLAG_FIN) e->fin = true;
         e->stream = stream_id;
         ngtcp2_conn_extend_max_stream_offset(conn, stream_id, len);
@@ -158,21 +175,29 @@ struct Options {
     std::vector<qtls::CipherSuite> client_suites;
     std::vector<std::string> server_alpn = {"h3"};
     bool retry = false;
+    // Resumption: shared across connections by the tests that set them.
+    std::shared_ptr<qtls::ClientConfig> client_config;
+    std::shared_ptr<qtls::ServerConfig> server_config;
+    // Adjusts the server's transport parameters (0-RTT bounds, RFC 9000 §7.4.1).
+    std::function<void(ngtcp2_transport_params&)> server_params;
 };
 
 struct Harness {
     Options opt;
     Endpoint client, server;
-    std::shared_ptr<qtls::ClientConfig> client_config = std::make_shared<qtls::ClientConfig>();
-    std::shared_ptr<qtls::ServerConfig> server_config = std::make_shared<qtls::ServerConfig>();
+    std::shared_ptr<qtls::ClientConfig> client_config;
+    std::shared_ptr<qtls::ServerConfig> server_config;
+    int early_data_prepared = -1;  // prepare_resumption's answer
     ngtcp2_tstamp now = kStart;
     bool retry_sent = false;
     int server_read_error = 0;
     int client_read_error = 0;
 
     explicit Harness(Options o) : opt(std::move(o)) {
+        client_config = opt.client_config ? opt.client_config : std::make_shared<qtls::ClientConfig>();
+        server_config = opt.server_config ? opt.server_config : std::make_shared<qtls::ServerConfig>();
         client_config->verifier = test_pki().verifier();
-        client_config->alpn = {"h3"};
+        if (client_config->alpn.empty()) client_config->alpn = {"h3"};
         if (!opt.client_suites.empty()) client_config->cipher_suites = opt.client_suites;
         server_config->cert_resolver = qtls::single_cert_resolver(test_pki().leaf(KeyType::ecdsa_p256));
         server_config->alpn = opt.server_alpn;
@@ -205,6 +230,13 @@ struct Harness {
         if (client.tls == nullptr || ngtcp2_crypto_qtls_configure_client_session(client.tls) != 0) return false;
         ngtcp2_crypto_qtls_session_set_app_data(client.tls, &client.ref);
         ngtcp2_conn_set_tls_native_handle(client.conn, client.tls);
+        if (client_config->session_store) {
+            // RFC 9001 §4.6.1: with a 0-RTT ticket the request goes out in
+            // the first flight, on a stream opened before the handshake.
+            early_data_prepared = ngtcp2_crypto_qtls_client_session_prepare_resumption(client.tls, client.conn);
+            if (early_data_prepared == 1 && ngtcp2_conn_open_bidi_stream(client.conn, &client.stream, nullptr) != 0)
+                return false;
+        }
         return true;
     }
 
@@ -224,6 +256,7 @@ struct Harness {
             settings.preferred_versionslen = opt.server_preferred.size();
         }
         ngtcp2_transport_params params = transport_params();
+        if (opt.server_params) opt.server_params(params);
         params.original_dcid = hd.dcid;
         params.original_dcid_present = 1;
         ngtcp2_cid scid;
@@ -433,6 +466,24 @@ TEST(Ngtcp2Backend, AlpnMismatchClosesWithCryptoError0x178) {
     EXPECT_FALSE(h.client.completed);
 }
 
+// RFC 7301 §3.2: the server may follow the client's order instead of its own.
+TEST(Ngtcp2Backend, ServerCanFollowClientAlpnPreference) {
+    for (bool client_preference : {false, true}) {
+        Options o;
+        o.client_config = std::make_shared<qtls::ClientConfig>();
+        o.client_config->alpn = {"h3", "hq-interop"};
+        o.server_config = std::make_shared<qtls::ServerConfig>();
+        o.server_config->alpn_client_preference = client_preference;
+        o.server_alpn = {"hq-interop", "h3"};
+        Harness h(o);
+        ASSERT_TRUE(h.run()) << h.server_read_error << " " << h.client_read_error;
+        const uint8_t* alpn;
+        size_t len;
+        ngtcp2_crypto_qtls_session_get_alpn(h.server.tls, &alpn, &len);
+        EXPECT_EQ(std::string(reinterpret_cast<const char*>(alpn), len), client_preference ? "h3" : "hq-interop");
+    }
+}
+
 TEST(Ngtcp2Backend, RegularAndRetryTokens) {
     ngtcp2_sockaddr_in a = make_addr(1234), b = make_addr(1235);
     auto* sa = reinterpret_cast<ngtcp2_sockaddr*>(&a);
@@ -525,6 +576,153 @@ TEST(Ngtcp2Backend, WriteConnectionCloseAndLevels) {
     ngtcp2_crypto_ctx ctx{};
     EXPECT_EQ(ngtcp2_crypto_ctx_tls(&ctx, nullptr), nullptr);
     (void)aead;
+}
+
+// ---- resumption and 0-RTT (RFC 9001 §4.5, §4.6) ----
+
+// A client store that counts the tickets put into it.
+class CountingStore : public qtls::ClientSessionStore {
+public:
+    void put(const std::string& name, qtls::StoredSession s) override {
+        ++puts;
+        inner_->put(name, std::move(s));
+    }
+    std::optional<qtls::StoredSession> take(const std::string& name) override { return inner_->take(name); }
+    int puts = 0;
+
+private:
+    std::shared_ptr<qtls::ClientSessionStore> inner_ = qtls::memory_session_store();
+};
+
+// Configs shared by consecutive connections, as an application keeps them.
+struct Resumption {
+    std::shared_ptr<CountingStore> store = std::make_shared<CountingStore>();
+    std::shared_ptr<qtls::ClientConfig> client = std::make_shared<qtls::ClientConfig>();
+    std::shared_ptr<qtls::ServerConfig> server = std::make_shared<qtls::ServerConfig>();
+
+    explicit Resumption(bool early_data) {
+        client->session_store = store;
+        client->enable_early_data = early_data;
+        server->ticketer = qtls::rotating_ticketer();
+        server->anti_replay = qtls::strike_register();
+        server->max_early_data = 0xffffffff;  // RFC 9001 §4.6.1
+    }
+    Options options() const {
+        Options o;
+        o.client_config = client;
+        o.server_config = server;
+        return o;
+    }
+    // A second server sharing nothing but the certificate.
+    static std::shared_ptr<qtls::ServerConfig> other_server() {
+        Resumption r(true);
+        return r.server;
+    }
+};
+
+std::string alpn_of(ngtcp2_crypto_qtls_session* tls) {
+    const uint8_t* alpn;
+    size_t len;
+    ngtcp2_crypto_qtls_session_get_alpn(tls, &alpn, &len);
+    return std::string(reinterpret_cast<const char*>(alpn), len);
+}
+
+const char kRequest[] = "GET /hello from qtls over ngtcp2";
+
+// The first connection: full handshake; the ticket arrives at 1-RTT.
+void first_connection(const Options& o, const CountingStore& store) {
+    Harness h(o);
+    ASSERT_TRUE(h.run()) << h.server_read_error << " " << h.client_read_error;
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_resumed(h.client.tls), 0);
+    EXPECT_EQ(h.early_data_prepared, 0);
+    EXPECT_EQ(store.puts, 1) << "the server's NewSessionTicket did not reach the client's store";
+}
+
+TEST(Ngtcp2Resumption, SecondConnectionResumesWithoutCertificate) {
+    Resumption r(false);
+    first_connection(r.options(), *r.store);
+    Harness h(r.options());
+    ASSERT_TRUE(h.run()) << h.server_read_error << " " << h.client_read_error;
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_resumed(h.client.tls), 1);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_resumed(h.server.tls), 1);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_early_data_status(h.client.tls), NGTCP2_CRYPTO_QTLS_EARLY_DATA_NONE);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_early_data_status(h.server.tls), NGTCP2_CRYPTO_QTLS_EARLY_DATA_NONE);
+    // RFC 8446 §2.2: the PSK authenticates the server, so its Handshake
+    // flight is EncryptedExtensions + Finished only.
+    const qtls::quic::Session* server = ngtcp2_crypto_qtls_session_get_quic_session(h.server.tls);
+    ASSERT_NE(server, nullptr);
+    EXPECT_LT(server->crypto_sent(qtls::quic::Level::handshake), 200u);
+    EXPECT_TRUE(ngtcp2_crypto_qtls_session_get_quic_session(h.client.tls)->negotiated().peer_certificates.empty());
+    EXPECT_FALSE(h.server.data_before_completed);
+    EXPECT_EQ(h.client.received, std::string("reply: ") + kRequest);
+}
+
+TEST(Ngtcp2Resumption, ZeroRttAcceptedDataBeforeHandshakeCompletes) {
+    Resumption r(true);
+    first_connection(r.options(), *r.store);
+    Harness h(r.options());
+    ASSERT_TRUE(h.run()) << h.server_read_error << " " << h.client_read_error;
+    EXPECT_EQ(h.early_data_prepared, 1);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_early_data_status(h.client.tls), NGTCP2_CRYPTO_QTLS_EARLY_DATA_ACCEPTED);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_early_data_status(h.server.tls), NGTCP2_CRYPTO_QTLS_EARLY_DATA_ACCEPTED);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_resumed(h.server.tls), 1);
+    // The request travelled in 0-RTT packets: the server had it before the
+    // client's Finished.
+    EXPECT_TRUE(h.server.data_before_completed);
+    EXPECT_FALSE(h.client.early_data_rejected);
+    EXPECT_EQ(h.server.received, kRequest);
+    EXPECT_EQ(h.client.received, std::string("reply: ") + kRequest);
+}
+
+TEST(Ngtcp2Resumption, ZeroRttRejectedByServerWithOtherTicketKeysIsResent) {
+    Resumption r(true);
+    first_connection(r.options(), *r.store);
+    Options o = r.options();
+    o.server_config = Resumption::other_server();  // cannot open the ticket
+    Harness h(o);
+    ASSERT_TRUE(h.run()) << h.server_read_error << " " << h.client_read_error;
+    EXPECT_EQ(h.early_data_prepared, 1);
+    EXPECT_TRUE(h.client.early_data_rejected);
+    EXPECT_TRUE(ngtcp2_conn_get_tls_early_data_rejected(h.client.conn));
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_early_data_status(h.client.tls), NGTCP2_CRYPTO_QTLS_EARLY_DATA_REJECTED);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_early_data_status(h.server.tls), NGTCP2_CRYPTO_QTLS_EARLY_DATA_REJECTED);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_resumed(h.client.tls), 0);
+    EXPECT_FALSE(h.server.data_before_completed);
+    // Sent again in 1-RTT, received once.
+    EXPECT_EQ(h.server.received, kRequest);
+    EXPECT_EQ(h.client.received, std::string("reply: ") + kRequest);
+}
+
+TEST(Ngtcp2Resumption, ZeroRttRefusedWhenServerAlpnChanged) {
+    Resumption r(true);
+    r.client->alpn = {"h3", "hq-interop"};
+    first_connection(r.options(), *r.store);
+    Options o = r.options();
+    o.server_alpn = {"hq-interop", "h3"};  // the ticket said h3
+    Harness h(o);
+    ASSERT_TRUE(h.run()) << h.server_read_error << " " << h.client_read_error;
+    EXPECT_EQ(alpn_of(h.client.tls), "hq-interop");
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_resumed(h.server.tls), 1);
+    EXPECT_TRUE(h.client.early_data_rejected);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_early_data_status(h.server.tls), NGTCP2_CRYPTO_QTLS_EARLY_DATA_REJECTED);
+    EXPECT_FALSE(h.server.data_before_completed);
+    EXPECT_EQ(h.server.received, kRequest);
+}
+
+// RFC 9000 §7.4.1: a server must not accept 0-RTT under smaller limits
+// than the ticket's connection promised.
+TEST(Ngtcp2Resumption, ZeroRttRefusedWhenServerTransportParametersChanged) {
+    Resumption r(true);
+    first_connection(r.options(), *r.store);
+    Options o = r.options();
+    o.server_params = [](ngtcp2_transport_params& p) { p.initial_max_data = 64 * 1024; };
+    Harness h(o);
+    ASSERT_TRUE(h.run()) << h.server_read_error << " " << h.client_read_error;
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_resumed(h.server.tls), 1);
+    EXPECT_TRUE(h.client.early_data_rejected);
+    EXPECT_EQ(ngtcp2_crypto_qtls_session_get_early_data_status(h.server.tls), NGTCP2_CRYPTO_QTLS_EARLY_DATA_REJECTED);
+    EXPECT_EQ(h.server.received, kRequest);
+    EXPECT_EQ(h.client.received, std::string("reply: ") + kRequest);
 }
 
 }  // namespace
