@@ -11,8 +11,7 @@
 #include <string>
 #include <utility>
 
-#include <ngtcp2/ngtcp2.h>
-
+#include "quic_app.h"
 #include "quic_options.h"
 
 namespace qtls::cli {
@@ -31,14 +30,9 @@ struct Request {
     std::FILE* out = nullptr;  // --download target, opened at the first body byte
 };
 
-// What an app may ask of its connection.
-class AppHost {
+// What a client app may ask of its connection.
+class AppHost : public StreamAppHost {
 public:
-    virtual ~AppHost() = default;
-    virtual ngtcp2_conn* conn() = 0;
-    // The app consumed `n` bytes of stream data: give the peer that much
-    // more flow-control credit (RFC 9000 §4.1).
-    virtual void consume(std::int64_t stream_id, std::size_t n) = 0;
     // Response events.
     virtual void on_status(Request& r, int status) = 0;
     virtual void on_body(Request& r, const std::uint8_t* data, std::size_t len) = 0;
@@ -46,40 +40,13 @@ public:
     virtual void on_failed(Request& r, const std::string& why) = 0;
 };
 
-class ClientApp {
+class ClientApp : public StreamApp {
 public:
-    virtual ~ClientApp() = default;
-    // Called when streams may be opened (after the handshake, or at once for
-    // 0-RTT). False on a fatal error.
-    virtual bool start() = 0;
     // Whether requests can be submitted now (HTTP/3: once its control and
     // QPACK streams are open, which the peer's uni-stream limit may delay).
     virtual bool ready() const = 0;
     // Sends `r` on the freshly opened bidi stream `stream_id`.
     virtual bool submit(Request& r, std::int64_t stream_id) = 0;
-
-    // ngtcp2 events, forwarded; 0 or an ngtcp2 error code.
-    virtual int recv_stream_data(std::uint32_t flags, std::int64_t stream_id, const std::uint8_t* data,
-                                 std::size_t len) = 0;
-    virtual int acked_stream_data(std::int64_t stream_id, std::uint64_t len) = 0;
-    virtual int stream_close(std::int64_t stream_id, bool app_error_set, std::uint64_t app_error) = 0;
-    virtual int stream_reset(std::int64_t stream_id) = 0;
-    virtual int extend_max_stream_data(std::int64_t stream_id) = 0;
-    // The local uni-stream limit grew (HTTP/3 may start now).
-    virtual bool extend_max_local_streams_uni() = 0;
-
-    // The next stream data to write: fills `vec` and returns the count (or
-    // -1 on error); stream_id -1 when the app has nothing.
-    virtual long pending(std::int64_t& stream_id, int& fin, ngtcp2_vec* vec, std::size_t veccnt) = 0;
-    // ngtcp2 took `n` bytes of stream `stream_id`.
-    virtual bool written(std::int64_t stream_id, std::size_t n) = 0;
-    // The stream is flow-control blocked / cannot be written any more.
-    virtual void blocked(std::int64_t stream_id) = 0;
-    virtual void shutdown_write(std::int64_t stream_id) = 0;
-
-    // The application close code: RFC 9114 §8.1 H3_NO_ERROR (NO_ERROR for
-    // hq-interop), or the HTTP/3 error that ended the connection.
-    virtual std::uint64_t close_code() const = 0;
 };
 
 std::unique_ptr<ClientApp> make_h3_client_app(AppHost& host, const QuicUrl& origin);

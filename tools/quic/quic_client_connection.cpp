@@ -8,6 +8,7 @@
 #include <string>
 
 #include "qtls/quic.h"
+#include "quic_stream_writer.h"
 
 namespace qtls::cli {
 
@@ -24,8 +25,6 @@ constexpr std::uint64_t kMaxConnectionWindow = 64 * 1024 * 1024;
 // room for extensions we ignore); we accept no server-initiated bidi streams.
 constexpr std::uint64_t kPeerUniStreams = 100;
 constexpr ngtcp2_duration kIdleTimeout = 30 * NGTCP2_SECONDS;
-// Stream data handed to ngtcp2 per write call.
-constexpr std::size_t kMaxWriteVecs = 16;
 // How long a finished transfer waits for its key update to be confirmed.
 constexpr ngtcp2_duration kKeyUpdateGrace = 2 * NGTCP2_SECONDS;
 // Datagrams read per poll wake-up before timers and writes get a turn.
@@ -68,6 +67,7 @@ private:
     void submit_requests();
     bool all_done();
     void close(std::uint64_t app_code);
+    void send_close(const ngtcp2_ccerr& ccerr);
     void fail_connection(int liberr);
     void close_output(Request& r);
     std::unique_ptr<ClientApp> make_app();
@@ -354,53 +354,29 @@ bool ClientConnection::all_done() {
 }
 
 bool ClientConnection::write_packets() {
-    std::uint8_t buf[kMaxUdpPayload];
-    ngtcp2_path_storage ps;
-    ngtcp2_path_storage_zero(&ps);
-    for (;;) {
-        std::int64_t stream_id = -1;
-        int fin = 0;
-        ngtcp2_vec vec[kMaxWriteVecs];
-        long veccnt = 0;
-        if (app_started_) {
-            veccnt = app_->pending(stream_id, fin, vec, kMaxWriteVecs);
-            if (veccnt < 0) {
-                failed_ = true;
-                close(app_->close_code());
-                return false;
-            }
-        }
-        std::uint32_t flags = NGTCP2_WRITE_STREAM_FLAG_MORE;
-        if (fin) flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
-        ngtcp2_ssize ndatalen = -1;
-        ngtcp2_pkt_info pi{};
-        const ngtcp2_ssize n = ngtcp2_conn_writev_stream(conn_, &ps.path, &pi, buf, sizeof buf, &ndatalen, flags,
-                                                         stream_id, vec, static_cast<std::size_t>(veccnt), quic_now());
-        if (n < 0) {
-            switch (n) {
-                case NGTCP2_ERR_STREAM_DATA_BLOCKED:
-                    app_->blocked(stream_id);
-                    continue;
-                case NGTCP2_ERR_STREAM_SHUT_WR:
-                    app_->shutdown_write(stream_id);
-                    continue;
-                case NGTCP2_ERR_WRITE_MORE:
-                    if (!app_->written(stream_id, static_cast<std::size_t>(ndatalen))) return app_write_failed();
-                    continue;
-                default:
-                    fail_connection(static_cast<int>(n));
-                    return false;
-            }
-        }
-        if (ndatalen >= 0 && stream_id >= 0 && !app_->written(stream_id, static_cast<std::size_t>(ndatalen)))
+    const PacketSender send = [this](const std::uint8_t* data, std::size_t len) {
+        if (socket_.send(data, len)) return true;
+        std::fprintf(stderr, "qtls: send: %s\n", std::strerror(errno));
+        return false;
+    };
+    const PacketWriteResult r = write_stream_packets(conn_, app_started_ ? app_.get() : nullptr, send);
+    switch (r.outcome) {
+        case PacketWriteResult::Outcome::kDone:
+            return true;
+        case PacketWriteResult::Outcome::kAppPendingFailed:
+            failed_ = true;
+            close(app_->close_code());
+            return false;
+        case PacketWriteResult::Outcome::kAppWrittenFailed:
             return app_write_failed();
-        if (n == 0) return true;
-        if (!socket_.send(buf, static_cast<std::size_t>(n))) {
-            std::fprintf(stderr, "qtls: send: %s\n", std::strerror(errno));
+        case PacketWriteResult::Outcome::kConnectionError:
+            fail_connection(r.liberr);
+            return false;
+        case PacketWriteResult::Outcome::kSendFailed:
             failed_ = true;
             return false;
-        }
     }
+    return false;
 }
 
 bool ClientConnection::app_write_failed() {
@@ -467,25 +443,20 @@ void ClientConnection::fail_connection(int liberr) {
     }
     ngtcp2_ccerr ccerr;
     set_close_error(ccerr, conn_, liberr);
-    std::uint8_t buf[kMaxUdpPayload];
-    ngtcp2_path_storage ps;
-    ngtcp2_path_storage_zero(&ps);
-    ngtcp2_pkt_info pi{};
-    const ngtcp2_ssize n =
-        ngtcp2_conn_write_connection_close(conn_, &ps.path, &pi, buf, sizeof buf, &ccerr, quic_now());
-    if (n > 0) socket_.send(buf, static_cast<std::size_t>(n));
+    send_close(ccerr);
 }
 
 void ClientConnection::close(std::uint64_t app_code) {
     ngtcp2_ccerr ccerr;
     ngtcp2_ccerr_set_application_error(&ccerr, app_code, nullptr, 0);
-    std::uint8_t buf[kMaxUdpPayload];
-    ngtcp2_path_storage ps;
-    ngtcp2_path_storage_zero(&ps);
-    ngtcp2_pkt_info pi{};
-    const ngtcp2_ssize n =
-        ngtcp2_conn_write_connection_close(conn_, &ps.path, &pi, buf, sizeof buf, &ccerr, quic_now());
-    if (n > 0) socket_.send(buf, static_cast<std::size_t>(n));
+    send_close(ccerr);
+}
+
+void ClientConnection::send_close(const ngtcp2_ccerr& ccerr) {
+    // Best effort: the connection is over whether or not this datagram leaves.
+    send_connection_close(conn_, ccerr, [this](const std::uint8_t* data, std::size_t len) {
+        return socket_.send(data, len);
+    });
 }
 
 bool ClientConnection::run(ConnectionOutcome& outcome) {

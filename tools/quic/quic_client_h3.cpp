@@ -10,26 +10,17 @@
 
 #include "quic_client_app.h"
 #include "quic_common.h"
+#include "quic_h3_session.h"
 
 namespace qtls::cli {
 
 namespace {
 
-// RFC 9114 §6.2: control stream; RFC 9204 §4.2: encoder and decoder streams.
-constexpr std::uint64_t kH3UniStreams = 3;
 constexpr char kUserAgent[] = "qtls-quic-client";
 
-nghttp3_nv header(const char* name, const std::string& value) {
-    return {reinterpret_cast<std::uint8_t*>(const_cast<char*>(name)),
-            reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), std::char_traits<char>::length(name),
-            value.size(), NGHTTP3_NV_FLAG_NONE};
-}
-
-class H3ClientApp final : public ClientApp {
+class H3ClientApp final : public H3Session<ClientApp> {
 public:
-    H3ClientApp(AppHost& host, const QuicUrl& origin) : host_(host), authority_(origin.authority) {}
-
-    ~H3ClientApp() override { nghttp3_conn_del(h3_); }
+    H3ClientApp(AppHost& host, const QuicUrl& origin) : H3Session(host), host_(host), authority_(origin.authority) {}
 
     bool start() override {
         if (h3_ != nullptr) return true;
@@ -73,114 +64,23 @@ public:
                                                                         std::to_string(code));
             return 0;
         };
-        nghttp3_settings settings;
-        nghttp3_settings_default(&settings);
-        settings.qpack_max_dtable_capacity = 0;
-        settings.qpack_blocked_streams = 0;
-        if (nghttp3_conn_client_new(&h3_, &cb, &settings, nullptr, this) != 0) return false;
-        return open_uni_streams();
+        return create(cb, /*server=*/false, this) && open_uni_streams();
     }
 
     bool ready() const override { return bound_; }
 
     bool submit(Request& r, std::int64_t stream_id) override {
         const std::string method = "GET", scheme = "https";
-        const nghttp3_nv nva[] = {header(":method", method), header(":scheme", scheme),
-                                  header(":authority", authority_), header(":path", r.url.path),
-                                  header("user-agent", kUserAgent)};
+        const nghttp3_nv nva[] = {h3_header(":method", method), h3_header(":scheme", scheme),
+                                  h3_header(":authority", authority_), h3_header(":path", r.url.path),
+                                  h3_header("user-agent", kUserAgent)};
         // No body: a null data reader ends the stream after HEADERS.
         return nghttp3_conn_submit_request(h3_, stream_id, nva, sizeof nva / sizeof nva[0], nullptr, &r) == 0;
     }
 
-    int recv_stream_data(std::uint32_t flags, std::int64_t stream_id, const std::uint8_t* data,
-                         std::size_t len) override {
-        if (h3_ == nullptr) return 0;
-        const nghttp3_ssize n =
-            nghttp3_conn_read_stream(h3_, stream_id, data, len, (flags & NGTCP2_STREAM_DATA_FLAG_FIN) != 0);
-        if (n < 0) {
-            std::fprintf(stderr, "qtls: HTTP/3 error on stream %lld: %s\n", static_cast<long long>(stream_id),
-                         nghttp3_strerror(static_cast<int>(n)));
-            close_code_ = nghttp3_err_infer_quic_app_error_code(static_cast<int>(n));
-            return NGTCP2_ERR_CALLBACK_FAILURE;
-        }
-        host_.consume(stream_id, static_cast<std::size_t>(n));
-        return 0;
-    }
-
-    int acked_stream_data(std::int64_t stream_id, std::uint64_t len) override {
-        if (h3_ && nghttp3_conn_add_ack_offset(h3_, stream_id, len) != 0) return NGTCP2_ERR_CALLBACK_FAILURE;
-        return 0;
-    }
-
-    int stream_close(std::int64_t stream_id, bool app_error_set, std::uint64_t app_error) override {
-        if (h3_ == nullptr) return 0;
-        const int rv = nghttp3_conn_close_stream(h3_, stream_id, app_error_set ? app_error : NGHTTP3_H3_NO_ERROR);
-        if (rv != 0 && rv != NGHTTP3_ERR_STREAM_NOT_FOUND) return NGTCP2_ERR_CALLBACK_FAILURE;
-        return 0;
-    }
-
-    int stream_reset(std::int64_t stream_id) override {
-        if (h3_ && nghttp3_conn_shutdown_stream_read(h3_, stream_id) != 0) return NGTCP2_ERR_CALLBACK_FAILURE;
-        return 0;
-    }
-
-    int extend_max_stream_data(std::int64_t stream_id) override {
-        if (h3_ && nghttp3_conn_unblock_stream(h3_, stream_id) != 0) return NGTCP2_ERR_CALLBACK_FAILURE;
-        return 0;
-    }
-
-    bool extend_max_local_streams_uni() override { return h3_ == nullptr || bound_ || open_uni_streams(); }
-
-    long pending(std::int64_t& stream_id, int& fin, ngtcp2_vec* vec, std::size_t veccnt) override {
-        stream_id = -1;
-        fin = 0;
-        if (h3_ == nullptr) return 0;
-        // nghttp3_vec and ngtcp2_vec have the same layout (base, len).
-        static_assert(sizeof(nghttp3_vec) == sizeof(ngtcp2_vec));
-        const nghttp3_ssize n =
-            nghttp3_conn_writev_stream(h3_, &stream_id, &fin, reinterpret_cast<nghttp3_vec*>(vec), veccnt);
-        if (n < 0) {
-            std::fprintf(stderr, "qtls: HTTP/3 write error: %s\n", nghttp3_strerror(static_cast<int>(n)));
-            return -1;
-        }
-        return static_cast<long>(n);
-    }
-
-    bool written(std::int64_t stream_id, std::size_t n) override {
-        return h3_ == nullptr || nghttp3_conn_add_write_offset(h3_, stream_id, n) == 0;
-    }
-
-    void blocked(std::int64_t stream_id) override {
-        if (h3_) nghttp3_conn_block_stream(h3_, stream_id);
-    }
-
-    void shutdown_write(std::int64_t stream_id) override {
-        if (h3_) nghttp3_conn_shutdown_stream_write(h3_, stream_id);
-    }
-
-    std::uint64_t close_code() const override { return close_code_; }
-
 private:
-    // RFC 9114 §6.2: the three uni streams go first; the server may allow
-    // fewer at first (gtlsserver allows exactly 3), so wait for MAX_STREAMS.
-    bool open_uni_streams() {
-        ngtcp2_conn* conn = host_.conn();
-        if (ngtcp2_conn_get_streams_uni_left(conn) < kH3UniStreams) return true;
-        std::int64_t ids[kH3UniStreams];
-        for (auto& id : ids)
-            if (ngtcp2_conn_open_uni_stream(conn, &id, nullptr) != 0) return false;
-        if (nghttp3_conn_bind_control_stream(h3_, ids[0]) != 0 ||
-            nghttp3_conn_bind_qpack_streams(h3_, ids[1], ids[2]) != 0)
-            return false;
-        bound_ = true;
-        return true;
-    }
-
     AppHost& host_;
     std::string authority_;
-    nghttp3_conn* h3_ = nullptr;
-    bool bound_ = false;
-    std::uint64_t close_code_ = NGHTTP3_H3_NO_ERROR;
 };
 
 }  // namespace

@@ -5,12 +5,18 @@
 #include "quic_client_app.h"
 #include "quic_common.h"
 #include "quic_hq.h"
+#include "quic_hq_session.h"
 
 namespace qtls::cli {
 
 namespace {
 
-class HqClientApp final : public ClientApp {
+struct HqClientStream {
+    Request* request = nullptr;
+    HqOutgoing out;  // the request line
+};
+
+class HqClientApp final : public HqSession<ClientApp, HqClientStream> {
 public:
     explicit HqClientApp(AppHost& host) : host_(host) {}
 
@@ -18,9 +24,10 @@ public:
     bool ready() const override { return true; }
 
     bool submit(Request& r, std::int64_t stream_id) override {
-        Stream& s = streams_[stream_id];
+        HqClientStream& s = streams_[stream_id];
         s.request = &r;
-        s.line = hq_request(r.url.path);
+        s.out.data = hq_request(r.url.path);
+        s.out.ready = true;
         return true;
     }
 
@@ -36,8 +43,6 @@ public:
         if (flags & NGTCP2_STREAM_DATA_FLAG_FIN) host_.on_complete(r);
         return 0;
     }
-
-    int acked_stream_data(std::int64_t, std::uint64_t) override { return 0; }
 
     int stream_close(std::int64_t stream_id, bool app_error_set, std::uint64_t app_error) override {
         auto it = streams_.find(stream_id);
@@ -56,59 +61,8 @@ public:
         return 0;
     }
 
-    int extend_max_stream_data(std::int64_t stream_id) override {
-        if (auto it = streams_.find(stream_id); it != streams_.end()) it->second.blocked = false;
-        return 0;
-    }
-    bool extend_max_local_streams_uni() override { return true; }
-
-    long pending(std::int64_t& stream_id, int& fin, ngtcp2_vec* vec, std::size_t veccnt) override {
-        stream_id = -1;
-        fin = 0;
-        if (veccnt == 0) return 0;
-        for (auto& [id, s] : streams_) {
-            if (s.fin_sent || s.blocked) continue;
-            stream_id = id;
-            fin = 1;
-            vec[0].base = reinterpret_cast<std::uint8_t*>(s.line.data()) + s.offset;
-            vec[0].len = s.line.size() - s.offset;
-            return 1;
-        }
-        return 0;
-    }
-
-    bool written(std::int64_t stream_id, std::size_t n) override {
-        auto it = streams_.find(stream_id);
-        if (it == streams_.end()) return true;
-        Stream& s = it->second;
-        s.offset += n;
-        // The FIN goes with the last byte (ngtcp2 takes FIN only with all data).
-        if (s.offset >= s.line.size()) s.fin_sent = true;
-        return true;
-    }
-
-    void blocked(std::int64_t stream_id) override {
-        // Until the peer raises the stream's limit (extend_max_stream_data).
-        if (auto it = streams_.find(stream_id); it != streams_.end()) it->second.blocked = true;
-    }
-
-    void shutdown_write(std::int64_t stream_id) override {
-        if (auto it = streams_.find(stream_id); it != streams_.end()) it->second.fin_sent = true;
-    }
-
-    std::uint64_t close_code() const override { return kQuicNoError; }
-
 private:
-    struct Stream {
-        Request* request = nullptr;
-        std::string line;
-        std::size_t offset = 0;
-        bool fin_sent = false;
-        bool blocked = false;
-    };
-
     AppHost& host_;
-    std::map<std::int64_t, Stream> streams_;
 };
 
 }  // namespace

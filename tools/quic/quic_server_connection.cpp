@@ -20,8 +20,6 @@ constexpr std::uint64_t kConnectionWindow = 1024 * 1024;
 constexpr std::uint64_t kMaxStreamWindow = 16 * 1024 * 1024;
 constexpr std::uint64_t kMaxConnectionWindow = 32 * 1024 * 1024;
 constexpr ngtcp2_duration kIdleTimeout = 30 * NGTCP2_SECONDS;
-// Stream data handed to ngtcp2 per write call.
-constexpr std::size_t kMaxWriteVecs = 16;
 
 }  // namespace
 
@@ -216,53 +214,29 @@ void ServerConnection::send(const std::uint8_t* data, std::size_t len) {
 }
 
 bool ServerConnection::write_packets() {
-    std::uint8_t buf[kMaxUdpPayload];
-    ngtcp2_path_storage ps;
-    ngtcp2_path_storage_zero(&ps);
-    for (;;) {
-        std::int64_t stream_id = -1;
-        int fin = 0;
-        ngtcp2_vec vec[kMaxWriteVecs];
-        long veccnt = 0;
-        if (app_) {
-            veccnt = app_->pending(stream_id, fin, vec, kMaxWriteVecs);
-            if (veccnt < 0) {
-                fail(NGTCP2_ERR_CALLBACK_FAILURE);
-                return false;
-            }
-        }
-        std::uint32_t flags = NGTCP2_WRITE_STREAM_FLAG_MORE;
-        if (fin) flags |= NGTCP2_WRITE_STREAM_FLAG_FIN;
-        ngtcp2_ssize ndatalen = -1;
-        ngtcp2_pkt_info pi{};
-        const ngtcp2_ssize n = ngtcp2_conn_writev_stream(conn_, &ps.path, &pi, buf, sizeof buf, &ndatalen, flags,
-                                                         stream_id, vec, static_cast<std::size_t>(veccnt), quic_now());
-        if (n < 0) {
-            switch (n) {
-                case NGTCP2_ERR_STREAM_DATA_BLOCKED:
-                    app_->blocked(stream_id);
-                    continue;
-                case NGTCP2_ERR_STREAM_SHUT_WR:
-                    app_->shutdown_write(stream_id);
-                    continue;
-                case NGTCP2_ERR_WRITE_MORE:
-                    if (!app_->written(stream_id, static_cast<std::size_t>(ndatalen))) {
-                        fail(NGTCP2_ERR_CALLBACK_FAILURE);
-                        return false;
-                    }
-                    continue;
-                default:
-                    fail(static_cast<int>(n));
-                    return false;
-            }
-        }
-        if (ndatalen >= 0 && stream_id >= 0 && app_ && !app_->written(stream_id, static_cast<std::size_t>(ndatalen))) {
+    const PacketWriteResult r = write_stream_packets(conn_, app_.get(), sender());
+    switch (r.outcome) {
+        case PacketWriteResult::Outcome::kDone:
+            return true;
+        case PacketWriteResult::Outcome::kAppPendingFailed:
+        case PacketWriteResult::Outcome::kAppWrittenFailed:
             fail(NGTCP2_ERR_CALLBACK_FAILURE);
             return false;
-        }
-        if (n == 0) return true;
-        send(buf, static_cast<std::size_t>(n));
+        case PacketWriteResult::Outcome::kConnectionError:
+            fail(r.liberr);
+            return false;
+        case PacketWriteResult::Outcome::kSendFailed:  // sender() reports and carries on
+            return false;
     }
+    return false;
+}
+
+PacketSender ServerConnection::sender() {
+    // A failed send is reported and otherwise left to loss recovery.
+    return [this](const std::uint8_t* data, std::size_t len) {
+        send(data, len);
+        return true;
+    };
 }
 
 bool ServerConnection::on_datagram(const std::uint8_t* data, std::size_t len, const SocketAddress& remote) {
@@ -305,13 +279,7 @@ void ServerConnection::fail(int liberr) {
         ngtcp2_ccerr_set_application_error(&ccerr, app_->close_code(), nullptr, 0);
     else
         set_close_error(ccerr, conn_, liberr);
-    std::uint8_t buf[kMaxUdpPayload];
-    ngtcp2_path_storage ps;
-    ngtcp2_path_storage_zero(&ps);
-    ngtcp2_pkt_info pi{};
-    const ngtcp2_ssize n =
-        ngtcp2_conn_write_connection_close(conn_, &ps.path, &pi, buf, sizeof buf, &ccerr, quic_now());
-    if (n > 0) send(buf, static_cast<std::size_t>(n));
+    send_connection_close(conn_, ccerr, sender());
 }
 
 void ServerConnection::close() {
@@ -319,13 +287,7 @@ void ServerConnection::close() {
     ngtcp2_ccerr ccerr;
     ngtcp2_ccerr_default(&ccerr);
     if (app_) ngtcp2_ccerr_set_application_error(&ccerr, app_->close_code(), nullptr, 0);
-    std::uint8_t buf[kMaxUdpPayload];
-    ngtcp2_path_storage ps;
-    ngtcp2_path_storage_zero(&ps);
-    ngtcp2_pkt_info pi{};
-    const ngtcp2_ssize n =
-        ngtcp2_conn_write_connection_close(conn_, &ps.path, &pi, buf, sizeof buf, &ccerr, quic_now());
-    if (n > 0) send(buf, static_cast<std::size_t>(n));
+    send_connection_close(conn_, ccerr, sender());
 }
 
 }  // namespace qtls::cli

@@ -17,6 +17,7 @@
 #include "quic_common.h"
 #include "quic_options.h"
 #include "quic_server_app.h"
+#include "quic_stream_writer.h"
 #include "quic_udp.h"
 
 namespace qtls::cli {
@@ -82,6 +83,8 @@ private:
     bool write_packets();
     void fail(int liberr);
     void send(const std::uint8_t* data, std::size_t len);
+    // send() as the shared writer's PacketSender.
+    PacketSender sender();
 
     static ServerConnection* self(void* user_data) { return static_cast<ServerConnection*>(user_data); }
 

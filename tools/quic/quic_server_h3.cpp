@@ -4,12 +4,12 @@
 // dynamic table capacity of 0, so clients never make us keep one.
 #include <nghttp3/nghttp3.h>
 
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "quic_h3_session.h"
 #include "quic_server_app.h"
 #include "quic_server_files.h"
 
@@ -17,18 +17,10 @@ namespace qtls::cli {
 
 namespace {
 
-// RFC 9114 §6.2: control stream; RFC 9204 §4.2: encoder and decoder streams.
-constexpr std::uint64_t kH3UniStreams = 3;
 // A longer request path is not a file we serve (answered 404).
 constexpr std::size_t kMaxPath = 4096;
 constexpr char kServerName[] = "qtls-quic-server";
 constexpr char kNotFound[] = "not found\n";
-
-nghttp3_nv header(const char* name, const std::string& value) {
-    return {reinterpret_cast<std::uint8_t*>(const_cast<char*>(name)),
-            reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), std::char_traits<char>::length(name),
-            value.size(), NGHTTP3_NV_FLAG_NONE};
-}
 
 // One request stream: what was asked and the response body, kept until the
 // stream closes (nghttp3 and ngtcp2 reference it until it is acknowledged).
@@ -42,10 +34,9 @@ struct H3Stream {
     bool body_given = false;
 };
 
-class H3ServerApp final : public ServerApp {
+class H3ServerApp final : public H3Session<ServerApp> {
 public:
-    explicit H3ServerApp(ServerAppHost& host) : host_(host) {}
-    ~H3ServerApp() override { nghttp3_conn_del(h3_); }
+    explicit H3ServerApp(ServerAppHost& host) : H3Session(host), host_(host) {}
 
     bool start() override {
         if (h3_ != nullptr) return true;
@@ -93,100 +84,29 @@ public:
             ngtcp2_conn_shutdown_stream_write(static_cast<H3ServerApp*>(ud)->host_.conn(), 0, stream_id, code);
             return 0;
         };
-        nghttp3_settings settings;
-        nghttp3_settings_default(&settings);
-        settings.qpack_max_dtable_capacity = 0;
-        settings.qpack_blocked_streams = 0;
-        if (nghttp3_conn_server_new(&h3_, &cb, &settings, nullptr, this) != 0) return false;
+        if (!create(cb, /*server=*/true, this)) return false;
         // RFC 9114 §5.2: GOAWAY bookkeeping needs the client's stream limit.
         const ngtcp2_transport_params* local = ngtcp2_conn_get_local_transport_params(host_.conn());
         nghttp3_conn_set_max_client_streams_bidi(h3_, local->initial_max_streams_bidi);
         return open_uni_streams();
     }
 
+    // The first request stream may come before the 1-RTT key (start()).
     int recv_stream_data(std::uint32_t flags, std::int64_t stream_id, const std::uint8_t* data,
                          std::size_t len) override {
         if (h3_ == nullptr && !start()) return NGTCP2_ERR_CALLBACK_FAILURE;
-        const nghttp3_ssize n =
-            nghttp3_conn_read_stream(h3_, stream_id, data, len, (flags & NGTCP2_STREAM_DATA_FLAG_FIN) != 0);
-        if (n < 0) {
-            std::fprintf(stderr, "qtls: HTTP/3 error on stream %lld: %s\n", static_cast<long long>(stream_id),
-                         nghttp3_strerror(static_cast<int>(n)));
-            close_code_ = nghttp3_err_infer_quic_app_error_code(static_cast<int>(n));
-            return NGTCP2_ERR_CALLBACK_FAILURE;
-        }
-        host_.consume(stream_id, static_cast<std::size_t>(n));
-        return 0;
-    }
-
-    int acked_stream_data(std::int64_t stream_id, std::uint64_t len) override {
-        if (h3_ && nghttp3_conn_add_ack_offset(h3_, stream_id, len) != 0) return NGTCP2_ERR_CALLBACK_FAILURE;
-        return 0;
+        return H3Session::recv_stream_data(flags, stream_id, data, len);
     }
 
     int stream_close(std::int64_t stream_id, bool app_error_set, std::uint64_t app_error) override {
         if (h3_ == nullptr) return 0;
-        const int rv = nghttp3_conn_close_stream(h3_, stream_id, app_error_set ? app_error : NGHTTP3_H3_NO_ERROR);
-        if (rv != 0 && rv != NGHTTP3_ERR_STREAM_NOT_FOUND) return NGTCP2_ERR_CALLBACK_FAILURE;
+        if (const int rv = H3Session::stream_close(stream_id, app_error_set, app_error); rv != 0) return rv;
         // Bidi stream ids are client-initiated here: give the client a new one.
         if (ngtcp2_is_bidi_stream(stream_id)) ngtcp2_conn_extend_max_streams_bidi(host_.conn(), 1);
         return 0;
     }
 
-    int stream_reset(std::int64_t stream_id) override {
-        if (h3_ && nghttp3_conn_shutdown_stream_read(h3_, stream_id) != 0) return NGTCP2_ERR_CALLBACK_FAILURE;
-        return 0;
-    }
-
-    int extend_max_stream_data(std::int64_t stream_id) override {
-        if (h3_ && nghttp3_conn_unblock_stream(h3_, stream_id) != 0) return NGTCP2_ERR_CALLBACK_FAILURE;
-        return 0;
-    }
-
-    bool extend_max_local_streams_uni() override { return h3_ == nullptr || bound_ || open_uni_streams(); }
-
-    long pending(std::int64_t& stream_id, int& fin, ngtcp2_vec* vec, std::size_t veccnt) override {
-        stream_id = -1;
-        fin = 0;
-        if (h3_ == nullptr) return 0;
-        static_assert(sizeof(nghttp3_vec) == sizeof(ngtcp2_vec));  // same layout (base, len)
-        const nghttp3_ssize n =
-            nghttp3_conn_writev_stream(h3_, &stream_id, &fin, reinterpret_cast<nghttp3_vec*>(vec), veccnt);
-        if (n < 0) {
-            std::fprintf(stderr, "qtls: HTTP/3 write error: %s\n", nghttp3_strerror(static_cast<int>(n)));
-            return -1;
-        }
-        return static_cast<long>(n);
-    }
-
-    bool written(std::int64_t stream_id, std::size_t n) override {
-        return h3_ == nullptr || nghttp3_conn_add_write_offset(h3_, stream_id, n) == 0;
-    }
-
-    void blocked(std::int64_t stream_id) override {
-        if (h3_) nghttp3_conn_block_stream(h3_, stream_id);
-    }
-
-    void shutdown_write(std::int64_t stream_id) override {
-        if (h3_) nghttp3_conn_shutdown_stream_write(h3_, stream_id);
-    }
-
-    std::uint64_t close_code() const override { return close_code_; }
-
 private:
-    bool open_uni_streams() {
-        ngtcp2_conn* conn = host_.conn();
-        if (ngtcp2_conn_get_streams_uni_left(conn) < kH3UniStreams) return true;  // wait for MAX_STREAMS
-        std::int64_t ids[kH3UniStreams];
-        for (auto& id : ids)
-            if (ngtcp2_conn_open_uni_stream(conn, &id, nullptr) != 0) return false;
-        if (nghttp3_conn_bind_control_stream(h3_, ids[0]) != 0 ||
-            nghttp3_conn_bind_qpack_streams(h3_, ids[1], ids[2]) != 0)
-            return false;
-        bound_ = true;
-        return true;
-    }
-
     // RFC 9114 §4.1: one response per request; GET (and HEAD) only.
     bool respond(std::int64_t stream_id, H3Stream& s) {
         std::optional<ServedFile> file;
@@ -204,9 +124,9 @@ private:
         host_.log_response(s.path, std::stoi(s.status), s.body.size());
         if (s.method == "HEAD") s.body.clear();
         const std::string server = kServerName;
-        const nghttp3_nv nva[] = {header(":status", s.status), header("server", server),
-                                  header("content-type", s.content_type),
-                                  header("content-length", s.content_length)};
+        const nghttp3_nv nva[] = {h3_header(":status", s.status), h3_header("server", server),
+                                  h3_header("content-type", s.content_type),
+                                  h3_header("content-length", s.content_length)};
         nghttp3_data_reader reader{};
         reader.read_data = [](nghttp3_conn*, std::int64_t, nghttp3_vec* vec, std::size_t veccnt,
                               std::uint32_t* pflags, void*, void* sud) -> nghttp3_ssize {
@@ -222,10 +142,7 @@ private:
     }
 
     ServerAppHost& host_;
-    nghttp3_conn* h3_ = nullptr;
-    bool bound_ = false;
     std::map<std::int64_t, H3Stream> streams_;  // std::map: element addresses stay valid
-    std::uint64_t close_code_ = NGHTTP3_H3_NO_ERROR;
 };
 
 }  // namespace

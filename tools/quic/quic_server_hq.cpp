@@ -8,6 +8,7 @@
 #include <string>
 
 #include "quic_hq.h"
+#include "quic_hq_session.h"
 #include "quic_server_app.h"
 #include "quic_server_files.h"
 
@@ -21,14 +22,10 @@ constexpr std::uint64_t kHqRequestRejected = 0x10b;
 
 struct HqStream {
     std::string request;
-    bool answered = false;
-    std::string body;
-    std::size_t offset = 0;  // bytes handed to ngtcp2
-    bool fin_sent = false;
-    bool blocked = false;
+    HqOutgoing out;  // the file; out.ready once the request is answered (or refused)
 };
 
-class HqServerApp final : public ServerApp {
+class HqServerApp final : public HqSession<ServerApp, HqStream> {
 public:
     explicit HqServerApp(ServerAppHost& host) : host_(host) {}
 
@@ -41,7 +38,7 @@ public:
         // clear, bit 0x1 clear: RFC 9000 §2.1).
         if ((stream_id & 0x3) != 0) return 0;
         HqStream& s = streams_[stream_id];
-        if (s.answered) return 0;
+        if (s.out.ready) return 0;
         if (s.request.size() + len > kMaxHqRequestLine + 2) {
             reject(stream_id, s, "request line too long");
             return 0;
@@ -53,20 +50,18 @@ public:
             case HqParse::bad: reject(stream_id, s, "malformed request"); return 0;
             case HqParse::ok: break;
         }
-        s.answered = true;
+        s.out.ready = true;
         auto file = load_served_file(host_.www_dir(), path);
         if (!file) {
             host_.log_response(path, 404, 0);
-            s.fin_sent = true;  // nothing more goes out on a reset stream
+            s.out.fin_sent = true;  // nothing more goes out on a reset stream
             ngtcp2_conn_shutdown_stream(host_.conn(), 0, stream_id, kHqRequestRejected);
             return 0;
         }
         host_.log_response(path, 200, file->body.size());
-        s.body = std::move(file->body);
+        s.out.data = std::move(file->body);
         return 0;
     }
-
-    int acked_stream_data(std::int64_t, std::uint64_t) override { return 0; }
 
     int stream_close(std::int64_t stream_id, bool, std::uint64_t) override {
         streams_.erase(stream_id);
@@ -76,63 +71,19 @@ public:
 
     int stream_reset(std::int64_t stream_id) override {
         // The client gave up on the stream: stop answering it.
-        if (auto it = streams_.find(stream_id); it != streams_.end()) it->second.answered = it->second.fin_sent = true;
+        if (HqOutgoing* out = outgoing(stream_id)) out->ready = out->fin_sent = true;
         return 0;
     }
-
-    int extend_max_stream_data(std::int64_t stream_id) override {
-        if (auto it = streams_.find(stream_id); it != streams_.end()) it->second.blocked = false;
-        return 0;
-    }
-
-    bool extend_max_local_streams_uni() override { return true; }
-
-    long pending(std::int64_t& stream_id, int& fin, ngtcp2_vec* vec, std::size_t veccnt) override {
-        stream_id = -1;
-        fin = 0;
-        if (veccnt == 0) return 0;
-        for (auto& [id, s] : streams_) {
-            if (!s.answered || s.fin_sent || s.blocked) continue;
-            stream_id = id;
-            fin = 1;
-            const std::size_t left = s.body.size() - s.offset;
-            if (left == 0) return 0;  // FIN alone
-            vec[0].base = reinterpret_cast<std::uint8_t*>(s.body.data()) + s.offset;
-            vec[0].len = left;
-            return 1;
-        }
-        return 0;
-    }
-
-    bool written(std::int64_t stream_id, std::size_t n) override {
-        auto it = streams_.find(stream_id);
-        if (it == streams_.end()) return true;
-        HqStream& s = it->second;
-        s.offset += n;
-        if (s.offset >= s.body.size()) s.fin_sent = true;  // the FIN went with the last bytes
-        return true;
-    }
-
-    void blocked(std::int64_t stream_id) override {
-        if (auto it = streams_.find(stream_id); it != streams_.end()) it->second.blocked = true;
-    }
-
-    void shutdown_write(std::int64_t stream_id) override {
-        if (auto it = streams_.find(stream_id); it != streams_.end()) it->second.fin_sent = true;
-    }
-
-    std::uint64_t close_code() const override { return 0; }  // RFC 9000 §20.1 NO_ERROR
 
 private:
     void reject(std::int64_t stream_id, HqStream& s, const char* why) {
         std::fprintf(stderr, "qtls: hq-interop stream %lld: %s\n", static_cast<long long>(stream_id), why);
-        s.answered = true;
-        s.fin_sent = true;
+        s.out.ready = true;
+        s.out.fin_sent = true;
         ngtcp2_conn_shutdown_stream(host_.conn(), 0, stream_id, kHqRequestRejected);
     }
 
     ServerAppHost& host_;
-    std::map<std::int64_t, HqStream> streams_;
 };
 
 }  // namespace

@@ -68,38 +68,37 @@ int open_nonblocking(int family, std::string& error) {
     return fd;
 }
 
-}  // namespace
+// ::bind or ::connect.
+using AttachFn = int (*)(int, const sockaddr*, socklen_t);
 
-bool UdpSocket::bind(const std::string& host, const std::string& port, std::string& error) {
-    SocketAddress addr;
-    if (!resolve_udp(host, port, addr, error)) return false;
-    fd_ = open_nonblocking(addr.storage.ss_family, error);
-    if (fd_ < 0) return false;
-    if (::bind(fd_, addr.get(), addr.len) != 0) {
-        error = "bind " + addr.to_string() + ": " + std::strerror(errno);
+// Opens a socket of `addr`'s family into `fd`, binds or connects it to
+// `addr` (`what` names the call in errors) and reads back the local address.
+bool open_attached(int& fd, SocketAddress& local, const SocketAddress& addr, AttachFn attach, const char* what,
+                   std::string& error) {
+    fd = open_nonblocking(addr.storage.ss_family, error);
+    if (fd < 0) return false;
+    if (attach(fd, addr.get(), addr.len) != 0) {
+        error = std::string(what) + " " + addr.to_string() + ": " + std::strerror(errno);
         return false;
     }
-    local_.len = sizeof local_.storage;
-    if (::getsockname(fd_, local_.get(), &local_.len) != 0) {
+    local.len = sizeof local.storage;
+    if (::getsockname(fd, local.get(), &local.len) != 0) {
         error = std::string("getsockname: ") + std::strerror(errno);
         return false;
     }
     return true;
 }
 
+}  // namespace
+
+bool UdpSocket::bind(const std::string& host, const std::string& port, std::string& error) {
+    SocketAddress addr;
+    if (!resolve_udp(host, port, addr, error)) return false;
+    return open_attached(fd_, local_, addr, ::bind, "bind", error);
+}
+
 bool UdpSocket::connect(const SocketAddress& remote, std::string& error) {
-    fd_ = open_nonblocking(remote.storage.ss_family, error);
-    if (fd_ < 0) return false;
-    if (::connect(fd_, remote.get(), remote.len) != 0) {
-        error = "connect " + remote.to_string() + ": " + std::strerror(errno);
-        return false;
-    }
-    local_.len = sizeof local_.storage;
-    if (::getsockname(fd_, local_.get(), &local_.len) != 0) {
-        error = std::string("getsockname: ") + std::strerror(errno);
-        return false;
-    }
-    return true;
+    return open_attached(fd_, local_, remote, ::connect, "connect", error);
 }
 
 bool UdpSocket::send(const std::uint8_t* data, std::size_t len, const SocketAddress* remote) {
