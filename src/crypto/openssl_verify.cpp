@@ -12,6 +12,7 @@
 #include <array>
 
 #include "crypto/openssl_primitives.h"
+#include "crypto/openssl_spki_cache.h"
 #include "crypto/openssl_util.h"
 
 namespace qtls::crypto::ossl {
@@ -60,7 +61,8 @@ const SchemeInfo* scheme_info(SignatureScheme s) {
 // §4) or of an uncompressed point on a named NIST curve (RFC 5480 §2) is a
 // fixed prefix followed by the key bytes. Recognising those prefixes skips
 // d2i_PUBKEY, whose OpenSSL 3.0 decoder machinery costs several times the
-// verification itself; any other encoding still goes through d2i_PUBKEY.
+// verification itself; any other encoding (RSA) goes through d2i_PUBKEY once
+// per distinct key (openssl_spki_cache.h).
 struct SpkiPrefix {
     std::array<std::uint8_t, 26> bytes;
     std::size_t len;
@@ -93,10 +95,7 @@ PkeyPtr parse_spki(ByteView der) {
         return import_ec_public(pre.ec_group, key);
     }
     if (!fits_int(der.size())) return nullptr;
-    const unsigned char* p = der.data();
-    PkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
-    if (p != der.data() + der.size()) return nullptr;  // trailing bytes
-    return key;
+    return decode_spki_cached(der);
 }
 
 // Failures leave entries on libcrypto's per-thread error queue; drop them so
