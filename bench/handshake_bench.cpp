@@ -22,31 +22,9 @@ void run_handshakes(benchmark::State& state, Lib lib, KeyType cert, bool split, 
     PairSettings settings;
     settings.cert = cert;
     settings.resumption = resumption;
-    std::unique_ptr<Factory> factory;
-    try {
-        factory = make_factory(lib, settings);
-    } catch (const std::exception& e) {
-        state.SkipWithError(e.what());
-        return;
-    }
     std::string label;
-    {
-        auto warm = factory->make();  // lazy library initialisation stays out of the timing
-        if (!warm || !warm->handshake()) {
-            state.SkipWithError("warm-up handshake failed");
-            return;
-        }
-        label = warm->describe();
-    }
-    if (resumption) {
-        // The first pair got a ticket; from here on every pair must resume.
-        auto warm = factory->make();
-        if (!warm || !warm->handshake() || !warm->resumed()) {
-            state.SkipWithError("warm-up handshake did not resume");
-            return;
-        }
-        label = warm->describe();
-    }
+    std::unique_ptr<Factory> factory = warmed_up_factory(state, lib, settings, label);
+    if (!factory) return;
     g_side_ns[0] = g_side_ns[1] = 0;
     g_time_sides = split;
     for (auto _ : state) {

@@ -135,30 +135,9 @@ void run_memory(benchmark::State& state, Lib lib, bool resumption) {
     PairSettings settings;
     settings.release_buffers = true;
     settings.resumption = resumption;
-    std::unique_ptr<Factory> factory;
-    try {
-        factory = make_factory(lib, settings);
-    } catch (const std::exception& e) {
-        state.SkipWithError(e.what());
-        return;
-    }
     std::string label;
-    {
-        auto warm = factory->make();  // global lazy initialisation happens here
-        if (!warm || !warm->handshake()) {
-            state.SkipWithError("warm-up handshake failed");
-            return;
-        }
-        label = warm->describe();
-    }
-    if (resumption) {
-        auto warm = factory->make();  // from here on every pair resumes
-        if (!warm || !warm->handshake() || !warm->resumed()) {
-            state.SkipWithError("warm-up handshake did not resume");
-            return;
-        }
-        label = warm->describe();
-    }
+    std::unique_ptr<Factory> factory = warmed_up_factory(state, lib, settings, label);
+    if (!factory) return;
     double client_idle = 0, server_idle = 0, peak = 0, client_allocs = 0, server_allocs = 0, held = 0;
     for (auto _ : state) {
         const long long base = g_live.load();

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "qtls/certs.h"
 #include "qtls/config.h"
@@ -89,6 +90,35 @@ std::unique_ptr<Factory> make_factory(Lib lib, const PairSettings& settings) {
         case Lib::gnutls: return make_gnutls_factory(settings);
     }
     return nullptr;
+}
+
+std::unique_ptr<Factory> warmed_up_factory(benchmark::State& state, Lib lib, const PairSettings& settings,
+                                           std::string& label) {
+    std::unique_ptr<Factory> factory;
+    try {
+        factory = make_factory(lib, settings);
+    } catch (const std::exception& e) {
+        state.SkipWithError(e.what());
+        return nullptr;
+    }
+    {
+        auto warm = factory->make();
+        if (!warm || !warm->handshake()) {
+            state.SkipWithError("warm-up handshake failed");
+            return nullptr;
+        }
+        label = warm->describe();
+    }
+    if (settings.resumption) {
+        // The first pair left a ticket in the factory's client cache.
+        auto warm = factory->make();
+        if (!warm || !warm->handshake() || !warm->resumed()) {
+            state.SkipWithError("warm-up handshake did not resume");
+            return nullptr;
+        }
+        label = warm->describe();
+    }
+    return factory;
 }
 
 // ---------------------------------------------------------------- qtls ----

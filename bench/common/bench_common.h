@@ -7,6 +7,8 @@
 // "localhost".
 #pragma once
 
+#include <benchmark/benchmark.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -139,6 +141,14 @@ std::unique_ptr<Factory> make_factory(Lib lib, const PairSettings& settings);
 std::unique_ptr<Factory> make_qtls_factory(const PairSettings& settings);
 std::unique_ptr<Factory> make_openssl_factory(const PairSettings& settings);
 std::unique_ptr<Factory> make_gnutls_factory(const PairSettings& settings);
+
+// The setup every pair benchmark shares: the factory, then one warm-up pair
+// (lazy library initialisation stays out of the measurement) and, with
+// settings.resumption, a second one that must resume, so that every pair
+// after it resumes too. `label` gets the last warm-up pair's describe().
+// Null after state.SkipWithError() when the library or a warm-up fails.
+std::unique_ptr<Factory> warmed_up_factory(benchmark::State& state, Lib lib, const PairSettings& settings,
+                                           std::string& label);
 
 std::string_view key_type_label(KeyType type);   // "ECDSA-P256", "RSA-2048", "Ed25519"
 std::string_view suite_label(qtls::CipherSuite s);  // "AES-128-GCM", ...

@@ -13,25 +13,17 @@
 #include <string>
 #include <string_view>
 
+#include "support/ngtcp2_crypto_callbacks.h"
+
 namespace qbench {
 
 enum class QuicLib { qtls, gnutls };
 std::string_view quic_lib_name(QuicLib lib);  // "qtls", "GnuTLS"
 
-// The backend's entry points the benchmarks use (types from ngtcp2_crypto.h).
-struct CryptoFns {
-    decltype(&::ngtcp2_crypto_client_initial_cb) client_initial_cb = nullptr;
-    decltype(&::ngtcp2_crypto_recv_client_initial_cb) recv_client_initial_cb = nullptr;
-    decltype(&::ngtcp2_crypto_recv_crypto_data_cb) recv_crypto_data_cb = nullptr;
-    decltype(&::ngtcp2_crypto_encrypt_cb) encrypt_cb = nullptr;
-    decltype(&::ngtcp2_crypto_decrypt_cb) decrypt_cb = nullptr;
-    decltype(&::ngtcp2_crypto_hp_mask_cb) hp_mask_cb = nullptr;
-    decltype(&::ngtcp2_crypto_recv_retry_cb) recv_retry_cb = nullptr;
-    decltype(&::ngtcp2_crypto_update_key_cb) update_key_cb = nullptr;
-    decltype(&::ngtcp2_crypto_delete_crypto_aead_ctx_cb) delete_crypto_aead_ctx_cb = nullptr;
-    decltype(&::ngtcp2_crypto_delete_crypto_cipher_ctx_cb) delete_crypto_cipher_ctx_cb = nullptr;
-    decltype(&::ngtcp2_crypto_get_path_challenge_data_cb) get_path_challenge_data_cb = nullptr;
-    decltype(&::ngtcp2_crypto_version_negotiation_cb) version_negotiation_cb = nullptr;
+// The backend's entry points the benchmarks use (types from ngtcp2_crypto.h):
+// the callback table (tests/support, shared with the backend test) and the
+// functions called directly.
+struct CryptoFns : qtls::test::Ngtcp2CryptoCallbacks {
     decltype(&::ngtcp2_crypto_generate_stateless_reset_token) generate_stateless_reset_token = nullptr;
     decltype(&::ngtcp2_crypto_encrypt) encrypt = nullptr;
     decltype(&::ngtcp2_crypto_hp_mask) hp_mask = nullptr;

@@ -75,21 +75,11 @@ int capturing_hp_mask(std::uint8_t* dest, const ngtcp2_crypto_cipher* hp, const 
 
 ngtcp2_callbacks callbacks(const CryptoFns& f, bool server, bool capture) {
     ngtcp2_callbacks cb{};
-    if (server) {
-        cb.recv_client_initial = f.recv_client_initial_cb;
-    } else {
-        cb.client_initial = f.client_initial_cb;
-        cb.recv_retry = f.recv_retry_cb;
+    qtls::test::set_crypto_callbacks(cb, f, server);
+    if (capture) {
+        cb.encrypt = capturing_encrypt;
+        cb.hp_mask = capturing_hp_mask;
     }
-    cb.recv_crypto_data = f.recv_crypto_data_cb;
-    cb.encrypt = capture ? capturing_encrypt : f.encrypt_cb;
-    cb.decrypt = f.decrypt_cb;
-    cb.hp_mask = capture ? capturing_hp_mask : f.hp_mask_cb;
-    cb.update_key = f.update_key_cb;
-    cb.delete_crypto_aead_ctx = f.delete_crypto_aead_ctx_cb;
-    cb.delete_crypto_cipher_ctx = f.delete_crypto_cipher_ctx_cb;
-    cb.get_path_challenge_data = f.get_path_challenge_data_cb;
-    cb.version_negotiation = f.version_negotiation_cb;
     cb.rand = [](std::uint8_t* dest, std::size_t len, const ngtcp2_rand_ctx*) { fill_random(dest, len); };
     cb.get_new_connection_id = [](ngtcp2_conn*, ngtcp2_cid* cid, std::uint8_t* token, std::size_t cidlen, void*) {
         std::uint8_t data[NGTCP2_MAX_CIDLEN];

@@ -2,32 +2,24 @@
 
 #include <openssl/x509.h>
 
-#include <algorithm>
 #include <climits>
+
+#include "common/exact_bytes_lru.h"
 
 namespace qtls::crypto::ossl {
 
 namespace {
 
-struct Entry {
-    Bytes der;
-    PkeyPtr key;
-    std::uint64_t last_use = 0;
+struct SharePkey {
+    PkeyPtr operator()(const PkeyPtr& key) const {
+        if (!key || EVP_PKEY_up_ref(key.get()) != 1) return PkeyPtr();
+        return PkeyPtr(key.get());
+    }
 };
 
-struct Cache {
-    std::mutex mu;
-    std::vector<Entry> entries;
-    std::uint64_t uses = 0;
-};
-
-Cache& cache() {
-    static Cache c;
+ExactBytesLru<PkeyPtr, SharePkey>& cache() {
+    static ExactBytesLru<PkeyPtr, SharePkey> c(kDecodedSpkiCacheEntries);
     return c;
-}
-
-PkeyPtr new_reference(EVP_PKEY* key) {
-    return EVP_PKEY_up_ref(key) == 1 ? PkeyPtr(key) : PkeyPtr();
 }
 
 PkeyPtr decode(ByteView der) {
@@ -41,25 +33,9 @@ PkeyPtr decode(ByteView der) {
 }  // namespace
 
 PkeyPtr decode_spki_cached(ByteView der) {
-    Cache& c = cache();
-    {
-        std::lock_guard lock(c.mu);
-        for (Entry& e : c.entries)
-            if (std::equal(e.der.begin(), e.der.end(), der.begin(), der.end())) {
-                e.last_use = ++c.uses;
-                return new_reference(e.key.get());
-            }
-    }
-    PkeyPtr key = decode(der);  // outside the lock: decoding is the slow part
-    if (!key) return nullptr;
-    std::lock_guard lock(c.mu);
-    if (c.entries.size() >= kDecodedSpkiCacheEntries) {
-        auto oldest = std::min_element(c.entries.begin(), c.entries.end(),
-                                       [](const Entry& a, const Entry& b) { return a.last_use < b.last_use; });
-        c.entries.erase(oldest);
-    }
-    PkeyPtr kept = new_reference(key.get());
-    if (kept) c.entries.push_back(Entry{Bytes(der.begin(), der.end()), std::move(kept), ++c.uses});
+    if (PkeyPtr hit = cache().find(der)) return hit;
+    PkeyPtr key = decode(der);  // outside the cache's lock: decoding is the slow part
+    if (key) cache().insert(der, key);
     return key;
 }
 

@@ -5,9 +5,7 @@
 // itself. Only the decode is reused; every signature is still verified.
 #pragma once
 
-#include <cstdint>
-#include <mutex>
-#include <vector>
+#include <cstddef>
 
 #include "crypto/libcrypto_ptr.h"
 #include "qtls/types.h"

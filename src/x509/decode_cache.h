@@ -7,10 +7,7 @@
 // way are decoded afresh.
 #pragma once
 
-#include <cstdint>
-#include <mutex>
-#include <vector>
-
+#include "common/exact_bytes_lru.h"
 #include "crypto/libcrypto_ptr.h"
 #include "qtls/types.h"
 
@@ -27,14 +24,10 @@ public:
     crypto::X509Ptr get(ByteView der);
 
 private:
-    struct Entry {
-        Bytes der;
-        crypto::X509Ptr cert;
-        std::uint64_t last_use = 0;
+    struct Share {
+        crypto::X509Ptr operator()(const crypto::X509Ptr& cert) const;
     };
-    std::mutex mu_;
-    std::vector<Entry> entries_;
-    std::uint64_t uses_ = 0;
+    ExactBytesLru<crypto::X509Ptr, Share> cache_{kDecodedCertCacheEntries};
 };
 
 }  // namespace qtls::x509

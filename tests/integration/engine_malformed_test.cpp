@@ -6,6 +6,7 @@
 
 #include "msg/msg.h"
 #include "support/engine_harness.h"
+#include "support/flight_mutators.h"
 #include "support/test_pki.h"
 
 namespace qtls::test {
@@ -26,14 +27,7 @@ using Mutator = std::function<void(Flight&)>;
 Flight take_flight(Engine& e) {
     Flight out;
     while (auto ev = e.poll()) {
-        auto* b = std::get_if<HandshakeBytes>(&*ev);
-        if (!b) continue;
-        std::size_t off = 0;
-        while (off + 4 <= b->data.size()) {
-            std::size_t len = (std::size_t{b->data[off + 1]} << 16) | (b->data[off + 2] << 8) | b->data[off + 3];
-            out.push_back({b->epoch, Bytes(b->data.begin() + off, b->data.begin() + off + 4 + len)});
-            off += 4 + len;
-        }
+        if (auto* b = std::get_if<HandshakeBytes>(&*ev)) split_messages(out, b->epoch, b->data);
     }
     return out;
 }
@@ -72,56 +66,7 @@ std::optional<Alert> play(int target, const Mutator& mutate, const Scenario& set
     return std::nullopt;
 }
 
-// ---- mutation helpers
-
-WireMessage* find(Flight& f, HandshakeType t) {
-    for (auto& w : f)
-        if (w.type() == t) return &w;
-    ADD_FAILURE() << "flight lacks message type " << static_cast<int>(t);
-    return nullptr;
-}
-
-template <class T>
-Mutator edit(HandshakeType type, std::function<void(T&)> fn) {
-    return [type, fn](Flight& f) {
-        WireMessage* w = find(f, type);
-        if (!w) return;
-        auto decoded = T::decode(ByteView(w->bytes).subspan(4));
-        ASSERT_TRUE(decoded.ok());
-        T m = std::move(decoded).value();
-        fn(m);
-        w->bytes = m.encode();
-    };
-}
-
-Mutator edit_ch(std::function<void(msg::ClientHello&)> fn) { return edit<msg::ClientHello>(HandshakeType::client_hello, fn); }
-Mutator edit_sh(std::function<void(msg::ServerHello&)> fn) { return edit<msg::ServerHello>(HandshakeType::server_hello, fn); }
-Mutator edit_ee(std::function<void(msg::EncryptedExtensions&)> fn) {
-    return edit<msg::EncryptedExtensions>(HandshakeType::encrypted_extensions, fn);
-}
-
-// Raw byte surgery on one message (no re-encoding).
-Mutator raw(HandshakeType type, std::function<void(Bytes&)> fn) {
-    return [type, fn](Flight& f) {
-        if (WireMessage* w = find(f, type)) fn(w->bytes);
-    };
-}
-
-msg::Extension* ext(msg::Extensions& exts, ExtensionType t) {
-    for (auto& e : exts)
-        if (e.type == static_cast<std::uint16_t>(t)) return &e;
-    return nullptr;
-}
-void drop(msg::Extensions& exts, ExtensionType t) {
-    std::erase_if(exts, [t](const msg::Extension& e) { return e.type == static_cast<std::uint16_t>(t); });
-}
-void add(msg::Extensions& exts, std::uint16_t type, Bytes body) { exts.push_back({type, std::move(body)}); }
-void fix_length(Bytes& m) {
-    std::size_t len = m.size() - 4;
-    m[1] = static_cast<std::uint8_t>(len >> 16);
-    m[2] = static_cast<std::uint8_t>(len >> 8);
-    m[3] = static_cast<std::uint8_t>(len);
-}
+// Mutators (edit_ch, raw, ext, ...): support/flight_mutators.h.
 
 Scenario quic_setup() {
     return {[](ClientConfig& cc, ClientOptions& co, ServerConfig& sc, ServerOptions& so) {

@@ -21,6 +21,7 @@
 #include <ngtcp2/ngtcp2_crypto.h>
 
 #include "ngtcp2_crypto_qtls.h"
+#include "support/ngtcp2_crypto_callbacks.h"
 #include "qtls/config.h"
 #include "qtls/quic.h"
 #include "support/test_pki.h"
@@ -100,21 +101,7 @@ struct Endpoint {
 
 ngtcp2_callbacks callbacks(bool server) {
     ngtcp2_callbacks cb{};
-    if (server)
-        cb.recv_client_initial = ngtcp2_crypto_recv_client_initial_cb;
-    else {
-        cb.client_initial = ngtcp2_crypto_client_initial_cb;
-        cb.recv_retry = ngtcp2_crypto_recv_retry_cb;
-    }
-    cb.recv_crypto_data = ngtcp2_crypto_recv_crypto_data_cb;
-    cb.encrypt = ngtcp2_crypto_encrypt_cb;
-    cb.decrypt = ngtcp2_crypto_decrypt_cb;
-    cb.hp_mask = ngtcp2_crypto_hp_mask_cb;
-    cb.update_key = ngtcp2_crypto_update_key_cb;
-    cb.delete_crypto_aead_ctx = ngtcp2_crypto_delete_crypto_aead_ctx_cb;
-    cb.delete_crypto_cipher_ctx = ngtcp2_crypto_delete_crypto_cipher_ctx_cb;
-    cb.get_path_challenge_data = ngtcp2_crypto_get_path_challenge_data_cb;
-    cb.version_negotiation = ngtcp2_crypto_version_negotiation_cb;
+    qtls::test::set_crypto_callbacks(cb, qtls::test::linked_ngtcp2_crypto_callbacks(), server);
     cb.rand = [](uint8_t* dest, size_t len, const ngtcp2_rand_ctx*) { fill_random(dest, len); };
     cb.get_new_connection_id = [](ngtcp2_conn*, ngtcp2_cid* cid, uint8_t* token, size_t cidlen, void*) {
         uint8_t data[NGTCP2_MAX_CIDLEN];

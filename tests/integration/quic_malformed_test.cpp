@@ -10,6 +10,7 @@
 
 #include "msg/msg.h"
 #include "qtls/quic.h"
+#include "support/flight_mutators.h"
 #include "support/test_pki.h"
 
 namespace qtls::quic {
@@ -43,13 +44,7 @@ Flight take(Session& s) {
     Flight out;
     for (Level level : {Level::initial, Level::early_data, Level::handshake, Level::application}) {
         const ByteView data = s.pending_crypto(level);
-        std::size_t off = 0;
-        while (off + 4 <= data.size()) {
-            const std::size_t len = (std::size_t{data[off + 1]} << 16) | (std::size_t{data[off + 2]} << 8) | data[off + 3];
-            out.push_back({level, Bytes(data.begin() + static_cast<std::ptrdiff_t>(off),
-                                        data.begin() + static_cast<std::ptrdiff_t>(off + 4 + len))});
-            off += 4 + len;
-        }
+        test::split_messages(out, level, data);
         s.consume(level, data.size());
     }
     return out;
@@ -113,56 +108,22 @@ Outcome play(int target, const Mutator& mutate, const Setup& setup = {}) {
     return o;
 }
 
-// ---- mutation helpers
+// Generic mutators (edit_ch, append, ext, ...): support/flight_mutators.h.
+using test::drop;
+using test::edit_ch;
+using test::edit_ee;
+using test::edit_sh;
+using test::ext;
+using test::find;
+using test::flip_last_byte;
 
-Message* find(Flight& f, HandshakeType t) {
-    for (auto& m : f)
-        if (m.type() == t) return &m;
-    ADD_FAILURE() << "flight lacks message type " << static_cast<int>(t);
-    return nullptr;
-}
+// Typed here so that the tables can write the message as {level, bytes}.
+Mutator append(Message extra) { return test::append(std::move(extra)); }
+Mutator insert_before(HandshakeType t, Message extra) { return test::insert_before(t, std::move(extra)); }
 Mutator move_to(HandshakeType t, Level level) {
     return [t, level](Flight& f) {
         if (Message* m = find(f, t)) m->level = level;
     };
-}
-Mutator insert_before(HandshakeType t, Message extra) {
-    return [t, extra](Flight& f) {
-        for (auto it = f.begin(); it != f.end(); ++it)
-            if (it->type() == t) {
-                f.insert(it, extra);
-                return;
-            }
-        ADD_FAILURE() << "flight lacks message type " << static_cast<int>(t);
-    };
-}
-Mutator append(Message extra) {
-    return [extra](Flight& f) { f.push_back(extra); };
-}
-template <class T>
-Mutator edit(HandshakeType type, std::function<void(T&)> fn) {
-    return [type, fn](Flight& f) {
-        Message* m = find(f, type);
-        if (!m) return;
-        auto decoded = T::decode(ByteView(m->bytes).subspan(4));
-        ASSERT_TRUE(decoded.ok());
-        T v = std::move(decoded).value();
-        fn(v);
-        m->bytes = v.encode();
-    };
-}
-Mutator edit_ch(std::function<void(msg::ClientHello&)> fn) { return edit<msg::ClientHello>(HandshakeType::client_hello, fn); }
-Mutator edit_sh(std::function<void(msg::ServerHello&)> fn) { return edit<msg::ServerHello>(HandshakeType::server_hello, fn); }
-Mutator edit_ee(std::function<void(msg::EncryptedExtensions&)> fn) {
-    return edit<msg::EncryptedExtensions>(HandshakeType::encrypted_extensions, fn);
-}
-msg::Extension* ext(msg::Extensions& exts, ExtensionType t) {
-    for (auto& e : exts)
-        if (e.type == static_cast<std::uint16_t>(t)) return &e;
-    return nullptr;
-}
-void drop(msg::Extensions& exts, ExtensionType t) {
-    std::erase_if(exts, [t](const msg::Extension& e) { return e.type == static_cast<std::uint16_t>(t); });
 }
 
 const Bytes kKeyUpdate = {24, 0, 0, 1, 0};
@@ -174,11 +135,6 @@ Bytes new_session_ticket(std::uint32_t max_early_data) {
     Bytes m = {4, 0, 0, static_cast<std::uint8_t>(body.size())};
     m.insert(m.end(), body.begin(), body.end());
     return m;
-}
-Mutator flip_last_byte(HandshakeType t) {
-    return [t](Flight& f) {
-        if (Message* m = find(f, t)) m->bytes.back() ^= 1;
-    };
 }
 
 struct Case {

@@ -1,76 +1,30 @@
 // Real interop: examples/ngtcp2_client (ngtcp2 + libngtcp2_crypto_qtls)
 // against gtlsserver (ngtcp2 + GnuTLS, package ngtcp2-server) over UDP on
 // 127.0.0.1 with an ephemeral port. Readiness is the server's socket
-// appearing in /proc/net/udp; every wait is bounded. Skipped when
-// gtlsserver is not installed.
+// appearing in /proc/net/udp; every wait is bounded. Fails (never skips)
+// when gtlsserver is not installed.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "support/process.h"
 #include "support/test_pki.h"
-
-extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string find_in_path(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::stringstream ss(path ? path : "");
-    std::string dir;
-    while (std::getline(ss, dir, ':'))
-        if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
-    return {};
-}
-
-uint16_t ephemeral_udp_port() {
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-        close(fd);
-        return 0;
-    }
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-// Whether some process has a UDP socket bound to 127.0.0.1:port.
-bool udp_bound(uint16_t port) {
-    char needle[32];
-    std::snprintf(needle, sizeof needle, "0100007F:%04X", port);
-    std::ifstream in("/proc/net/udp");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.find(needle) != std::string::npos) return true;
-    return false;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using qtls::test::find_in_path;
+using qtls::test::free_udp_port;
+using qtls::test::slurp;
+using qtls::test::spawn_logged;
+using qtls::test::terminate_and_wait;
+using qtls::test::wait_for_udp_bound;
 
 struct Case {
     std::string name;
@@ -93,7 +47,7 @@ TEST_P(GtlsServerInterop, HandshakeConfirmed) {
     fs::create_directories(dir / "www");
     const std::string ca = qtls::test::test_pki().write_to_dir(dir.string());
     ASSERT_FALSE(ca.empty());
-    const uint16_t port = ephemeral_udp_port();
+    const uint16_t port = free_udp_port();
     ASSERT_NE(port, 0);
 
     // gtlsserver [options] ADDR PORT KEY CERT, output to a log file.
@@ -102,23 +56,12 @@ TEST_P(GtlsServerInterop, HandshakeConfirmed) {
     args.insert(args.end(), tc.server_args.begin(), tc.server_args.end());
     args.insert(args.end(), {"127.0.0.1", std::to_string(port), (dir / "ecdsa_p256.key").string(),
                              (dir / "ecdsa_p256.pem").string()});
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
     const fs::path log = dir / "server.log";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    pid_t server_pid = -1;
-    ASSERT_EQ(posix_spawnp(&server_pid, "timeout", &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
+    const pid_t server_pid = spawn_logged(args, log);
+    ASSERT_GT(server_pid, 0) << "cannot start gtlsserver";
 
     // Readiness: the server's socket exists (bounded wait, no fixed sleep).
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!udp_bound(port) && std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    EXPECT_TRUE(udp_bound(port)) << "gtlsserver did not bind 127.0.0.1:" << port;
+    EXPECT_TRUE(wait_for_udp_bound(port, std::chrono::seconds(10))) << "gtlsserver did not bind 127.0.0.1:" << port;
 
     std::string cmd = std::string("timeout 30 ") + QTLS_NGTCP2_CLIENT + " --ca " + ca + " --sni localhost";
     for (const auto& a : tc.client_args) cmd += " " + a;
@@ -130,9 +73,7 @@ TEST_P(GtlsServerInterop, HandshakeConfirmed) {
     while (std::fgets(buf, sizeof buf, p)) out += buf;
     const int status = pclose(p);
 
-    kill(server_pid, SIGTERM);
-    int ws = 0;
-    waitpid(server_pid, &ws, 0);
+    terminate_and_wait(server_pid);
     const std::string server_log = slurp(log);
 
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out << "\n--- server:\n" << server_log;

@@ -5,81 +5,35 @@
 // Readiness is the server's socket appearing in /proc/net/udp; every
 // process runs under `timeout`. Fails (never skips) without gtlsserver.
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "support/process.h"
 #include "support/test_pki.h"
-
-extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
+using qtls::test::find_in_path;
+using qtls::test::free_udp_port;
+using qtls::test::slurp;
+using qtls::test::spawn_logged;
+using qtls::test::terminate_and_wait;
+using qtls::test::wait_for_udp_bound;
+using qtls::test::write_file;
 
 constexpr std::size_t kLargeFileSize = 2 * 1024 * 1024;
 constexpr int kClientTimeoutSeconds = 15;  // --timeout of each client run
 constexpr int kServerLifetimeSeconds = 120;
 constexpr std::size_t kServerLogTail = 4000;  // printed on failure
-
-std::string find_in_path(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::stringstream ss(path ? path : "");
-    std::string dir;
-    while (std::getline(ss, dir, ':'))
-        if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
-    return {};
-}
-
-std::uint16_t ephemeral_udp_port() {
-    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-                    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
-    close(fd);
-    return ok ? ntohs(a.sin_port) : 0;
-}
-
-bool udp_bound(std::uint16_t port) {
-    char needle[32];
-    std::snprintf(needle, sizeof needle, "0100007F:%04X", port);
-    std::ifstream in("/proc/net/udp");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.find(needle) != std::string::npos) return true;
-    return false;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void write_file(const fs::path& p, const std::string& data) {
-    std::ofstream out(p, std::ios::binary);
-    out << data;
-}
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
     std::size_t n = 0;
@@ -121,7 +75,7 @@ protected:
     // dir_/log_name; returns an error description or "".
     static std::string start_server(const std::string& server_bin, const std::vector<std::string>& extra,
                                     const std::string& log_name, std::uint16_t& port, pid_t& pid) {
-        port = ephemeral_udp_port();
+        port = free_udp_port();
         if (port == 0) return "no ephemeral UDP port";
         // v1 preferred, v2 accepted (RFC 9368): a v1 client stays on v1.
         std::vector<std::string> args = {"timeout", std::to_string(kServerLifetimeSeconds), server_bin,
@@ -130,29 +84,15 @@ protected:
         args.insert(args.end(), extra.begin(), extra.end());
         args.insert(args.end(), {"127.0.0.1", std::to_string(port), (dir_ / "ecdsa_p256.key").string(),
                                  (dir_ / "ecdsa_p256.pem").string()});
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        const fs::path log = dir_ / log_name;
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        const int rv = posix_spawnp(&pid, "timeout", &fa, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&fa);
-        if (rv != 0) return "cannot start gtlsserver";
-        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (!udp_bound(port) && std::chrono::steady_clock::now() < until)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling a condition, bounded
-        if (!udp_bound(port)) return "gtlsserver did not bind 127.0.0.1:" + std::to_string(port);
+        pid = spawn_logged(args, dir_ / log_name);
+        if (pid <= 0) return "cannot start gtlsserver";
+        if (!wait_for_udp_bound(port, std::chrono::seconds(10)))
+            return "gtlsserver did not bind 127.0.0.1:" + std::to_string(port);
         return {};
     }
 
     static void stop_server(pid_t& pid) {
-        if (pid <= 0) return;
-        kill(pid, SIGTERM);
-        int ws = 0;
-        waitpid(pid, &ws, 0);
+        terminate_and_wait(pid);
         pid = -1;
     }
 

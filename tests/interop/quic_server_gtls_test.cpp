@@ -7,18 +7,13 @@
 // against one server process (proved by the server's summary line).
 // Fails (never skips) without gtlsclient.
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -26,13 +21,17 @@
 #include <thread>
 #include <vector>
 
+#include "support/process.h"
 #include "support/test_pki.h"
-
-extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
+using qtls::test::find_in_path;
+using qtls::test::slurp;
+using qtls::test::spawn_logged;
+using qtls::test::terminate_and_wait;
+using qtls::test::write_file;
 
 constexpr std::size_t kFileSize = 1024 * 1024;
 constexpr int kServerLifetimeSeconds = 90;  // `timeout` around each server
@@ -41,27 +40,6 @@ constexpr auto kListenWait = std::chrono::seconds(10);
 constexpr auto kLogWait = std::chrono::seconds(10);
 constexpr std::size_t kLogTail = 4000;  // printed on failure
 const char kChachaPriority[] = "--ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305";
-
-std::string find_in_path(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::stringstream ss(path ? path : "");
-    std::string dir;
-    while (std::getline(ss, dir, ':'))
-        if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
-    return {};
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void write_file(const fs::path& p, const std::string& data) {
-    std::ofstream out(p, std::ios::binary);
-    out << data;
-}
 
 std::string tail(const std::string& s) { return s.substr(s.size() - std::min(s.size(), kLogTail)); }
 
@@ -90,16 +68,8 @@ public:
                                            "--key", ca_dir + "/ecdsa_p256.key", "--listen", "127.0.0.1",
                                            "--port", "0", "--www", (dir / "www").string()};
         argv_s.insert(argv_s.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& a : argv_s) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 1, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        const int rv = posix_spawnp(&pid_, "timeout", &fa, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&fa);
-        if (rv != 0) return "cannot start qtls quic-server";
+        pid_ = spawn_logged(argv_s, log_);
+        if (pid_ <= 0) return "cannot start qtls quic-server";
         static const std::regex kListening("qtls: quic-server listening on 127\\.0\\.0\\.1:([0-9]+)");
         const auto until = std::chrono::steady_clock::now() + kListenWait;
         while (std::chrono::steady_clock::now() < until) {
@@ -133,11 +103,8 @@ public:
     // SIGTERM; returns the exit status (0 is the contract).
     int stop() {
         if (pid_ <= 0) return exit_status_;
-        kill(pid_, SIGTERM);  // `timeout` forwards it to the server
-        int ws = 0;
-        waitpid(pid_, &ws, 0);
+        exit_status_ = terminate_and_wait(pid_);  // `timeout` forwards SIGTERM to the server
         pid_ = -1;
-        exit_status_ = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
         return exit_status_;
     }
 

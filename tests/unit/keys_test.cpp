@@ -14,6 +14,7 @@
 #include "crypto/libcrypto_ptr.h"
 #include "qtls/certs.h"
 #include "qtls/provider.h"
+#include "support/temp_dir.h"
 #include "support/test_pki.h"
 
 namespace qtls {
@@ -26,7 +27,8 @@ using test::KeyType;
 using test::test_pki;
 using SS = SignatureScheme;
 
-constexpr std::string_view kEncryptedMessage = "encrypted private keys are not supported";
+constexpr std::string_view kEncryptedMessage =
+    "the private key is encrypted and qtls takes no passphrase; decrypt it first (openssl pkey -in KEY -out KEY.plain)";
 
 std::vector<SS> expected_schemes(KeyType t) {
     switch (t) {
@@ -310,29 +312,7 @@ TEST(Keys, SmallRsaKeyDropsSchemesItCannotFit) {
     EXPECT_EQ((*signer)->schemes(), (std::vector<SS>{SS::rsa_pss_rsae_sha256, SS::rsa_pss_rsae_sha384}));
 }
 
-class TempDir {
-public:
-    TempDir() {
-        char buf[] = "/tmp/qtls-keys-test-XXXXXX";
-        path_ = ::mkdtemp(buf) ? buf : "";
-    }
-    ~TempDir() {
-        for (const auto& f : files_) ::unlink(f.c_str());
-        ::rmdir(path_.c_str());
-    }
-    std::string write(const std::string& name, const std::string& contents) {
-        std::string p = path_ + "/" + name;
-        std::FILE* f = std::fopen(p.c_str(), "wb");
-        std::fwrite(contents.data(), 1, contents.size(), f);
-        std::fclose(f);
-        files_.push_back(p);
-        return p;
-    }
-
-private:
-    std::string path_;
-    std::vector<std::string> files_;
-};
+using test::TempDir;
 
 TEST(Keys, LoadFromFile) {
     TempDir dir;
