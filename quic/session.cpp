@@ -125,8 +125,32 @@ void Session::drain() {
             early_data_rejected_ = !ed->accepted;
         } else if (std::holds_alternative<HandshakeComplete>(*event)) {
             complete_ = true;
+        } else if (auto* op = std::get_if<OperationPending>(&*event)) {
+            pending_operation_ = std::move(*op);
         }
     }
+}
+
+Status Session::resume(std::uint64_t id, OperationAnswer answer) {
+    if (alert_) return Error{*alert_, reason_};
+    // Cleared first: the engine may queue the next operation, and the
+    // transport parameters callback drains from inside resume().
+    std::optional<OperationPending> waiting = std::move(pending_operation_);
+    pending_operation_.reset();
+    Status s = engine_->resume(id, std::move(answer));
+    if (!s.ok()) {
+        // An answer that failed the handshake queued its alert; misuse
+        // queued nothing and leaves the session as it was.
+        drain();
+        if (!alert_) {
+            pending_operation_ = std::move(waiting);
+            return s;
+        }
+        return fail(s.error());
+    }
+    drain();
+    if (alert_) return Error{*alert_, reason_};
+    return {};
 }
 
 ByteView Session::pending_crypto(Level level) const { return pending_[index(level)]; }
@@ -167,6 +191,10 @@ SessionInfo Session::info() const {
 
 Status Session::export_keying_material(std::string_view label, ByteView context, MutableByteView out) const {
     return engine_->export_keying_material(label, context, out);
+}
+
+Status Session::export_early_keying_material(std::string_view label, ByteView context, MutableByteView out) const {
+    return engine_->export_early_keying_material(label, context, out);
 }
 
 }  // namespace qtls::quic

@@ -4,6 +4,9 @@
 
 #include <cstdio>
 
+#include "cli_staples.h"
+#include "cli_psk.h"
+#include "cli_raw_public_key.h"
 #include "qtls/dangerous.h"
 
 namespace qtls::cli {
@@ -25,6 +28,7 @@ void apply_common(const CliOptions& o, Config& c) {
     if (!o.sigalgs.empty()) c.signature_schemes = o.sigalgs;
     c.alpn = o.alpn;
     c.record_size_limit = o.record_size_limit;
+    c.certificate_compression = o.cert_compression;
     if (!o.keylog_file.empty())
         c.keylog = keylog_file(o.keylog_file);
     else
@@ -40,8 +44,14 @@ X509VerifierOptions verifier_options(const CliOptions& o, bool client_certs) {
     return v;
 }
 
-Result<std::shared_ptr<CertVerifier>> make_verifier(const CliOptions& o, bool client_certs) {
-    return x509_verifier(verifier_options(o, client_certs));
+Result<std::shared_ptr<CertVerifier>> make_verifier(const CliOptions& o, bool client_certs, FileError* failure) {
+    return x509_verifier(verifier_options(o, client_certs), failure);
+}
+
+// "PATH: REASON (alert)" when a loader said which file failed.
+std::string describe(const Error& e, const FileError& failure) {
+    if (failure.path.empty()) return describe(e);
+    return failure.message() + " (" + std::string(to_string(e.alert)) + ")";
 }
 
 }  // namespace
@@ -59,8 +69,14 @@ Built<ClientConfig> build_client_config(const CliOptions& o) {
     // RFC 8446 §4.2.10: offered only with a ticket that allows it.
     c->enable_early_data = !o.early_data_file.empty();
     c->post_handshake_auth = o.post_handshake_auth;
+    c->request_ocsp_staple = o.status_request;
+    c->request_sct = o.request_sct;
     if (!o.ca_file.empty() && !readable(o.ca_file)) return {nullptr, "cannot read --CAfile " + o.ca_file};
-    if (o.insecure_skip_verify) {
+    if (auto err = apply_client_psk(o, *c); !err.empty()) return {nullptr, err};
+    if (auto err = apply_client_raw_public_keys(o, *c); !err.empty()) return {nullptr, err};
+    if (psk_only_client(o)) {
+        // Like s_client -psk: the external PSK is the only authentication.
+    } else if (o.insecure_skip_verify) {
         if (!o.pins_sha256.empty()) return {nullptr, "--pin-sha256 needs verification: drop --insecure-skip-verify"};
         std::fprintf(stderr,
                      "qtls client: WARNING: --insecure-skip-verify: the server's certificate is not verified; "
@@ -73,14 +89,16 @@ Built<ClientConfig> build_client_config(const CliOptions& o) {
             if (!pin.ok()) return {nullptr, "--pin-sha256 " + text + ": " + std::string(pin.error().what)};
             v.spki_sha256_pins.push_back(std::move(pin).value());
         }
-        auto verifier = x509_verifier(v);
-        if (!verifier.ok()) return {nullptr, "trust store: " + describe(verifier.error())};
+        FileError failure;
+        auto verifier = x509_verifier(v, &failure);
+        if (!verifier.ok()) return {nullptr, "trust store: " + describe(verifier.error(), failure)};
         c->verifier = *verifier;
     }
     if (!o.cert_file.empty() || !o.key_file.empty()) {
         if (o.cert_file.empty() || o.key_file.empty()) return {nullptr, "--cert and --key go together"};
-        auto key = load_certified_key(o.cert_file, o.key_file);
-        if (!key.ok()) return {nullptr, o.cert_file + " / " + o.key_file + ": " + describe(key.error())};
+        FileError failure;
+        auto key = load_certified_key(o.cert_file, o.key_file, &failure);
+        if (!key.ok()) return {nullptr, describe(key.error(), failure)};
         c->client_certificate = *key;
     }
     if (auto s = validate(*c); !s.ok()) return {nullptr, describe(s.error())};
@@ -90,10 +108,19 @@ Built<ClientConfig> build_client_config(const CliOptions& o) {
 Built<ServerConfig> build_server_config(const CliOptions& o) {
     auto c = std::make_shared<ServerConfig>();
     apply_common(o, *c);
-    if (o.cert_file.empty() || o.key_file.empty()) return {nullptr, "the server needs --cert FILE and --key FILE"};
-    auto key = load_certified_key(o.cert_file, o.key_file);
-    if (!key.ok()) return {nullptr, o.cert_file + " / " + o.key_file + ": " + describe(key.error())};
-    if (o.sni_certs.empty()) {
+    if (auto err = apply_server_psk(o, *c); !err.empty()) return {nullptr, err};
+    // --psk without --cert: a PSK-only server, only clients offering the PSK connect.
+    const bool psk_only = c->external_psks && o.cert_file.empty() && o.key_file.empty() && o.sni_certs.empty();
+    if (!psk_only && (o.cert_file.empty() || o.key_file.empty()))
+        return {nullptr, "the server needs --cert FILE and --key FILE (or --psk and --psk-identity)"};
+    FileError failure;
+    auto key = psk_only ? Result<std::shared_ptr<const CertifiedKey>>(std::shared_ptr<const CertifiedKey>{})
+                        : load_certified_key(o.cert_file, o.key_file, &failure);
+    if (!key.ok()) return {nullptr, describe(key.error(), failure)};
+    if (auto e = psk_only ? std::string() : attach_staples(o, *key); !e.empty()) return {nullptr, e};
+    if (auto e = psk_only ? std::string() : attach_raw_public_key(o, *key); !e.empty()) return {nullptr, e};
+    if (psk_only) {
+    } else if (o.sni_certs.empty()) {
         c->cert_resolver = single_cert_resolver(*key);
     } else {
         auto resolver = std::make_shared<SniCertResolver>();
@@ -105,8 +132,8 @@ Built<ServerConfig> build_server_config(const CliOptions& o) {
                 return {nullptr, "--sni-cert expects NAME=CERT,KEY, got " + spec};
             std::string cert = spec.substr(eq + 1, comma - eq - 1);
             std::string keyf = spec.substr(comma + 1);
-            auto extra = load_certified_key(cert, keyf);
-            if (!extra.ok()) return {nullptr, cert + " / " + keyf + ": " + describe(extra.error())};
+            auto extra = load_certified_key(cert, keyf, &failure);
+            if (!extra.ok()) return {nullptr, describe(extra.error(), failure)};
             if (auto s = resolver->add(*extra); !s.ok()) return {nullptr, cert + ": " + describe(s.error())};
         }
         if (auto s = resolver->add(*key); !s.ok()) return {nullptr, o.cert_file + ": " + describe(s.error())};
@@ -118,16 +145,18 @@ Built<ServerConfig> build_server_config(const CliOptions& o) {
             c->client_auth = o.verify_client ? ClientAuth::required : ClientAuth::optional;
         if (o.ca_file.empty() && o.ca_dir.empty())
             return {nullptr, "client authentication needs --CAfile (the CA that issued client certificates)"};
-        auto verifier = make_verifier(o, true);
-        if (!verifier.ok()) return {nullptr, "client trust store: " + describe(verifier.error())};
+        auto verifier = make_verifier(o, true, &failure);
+        if (!verifier.ok()) return {nullptr, "client trust store: " + describe(verifier.error(), failure)};
         c->client_verifier = *verifier;
     }
-    if (!o.no_tickets) c->ticketer = rotating_ticketer();
+    if (auto e = apply_ca_names(o, *c); !e.empty()) return {nullptr, e};
+    if (!o.no_tickets && !c->ticketer) c->ticketer = rotating_ticketer();  // --session-cache set one
     // 0-RTT (RFC 8446 §4.2.10); replays are refused by the engine's
     // process-wide strike register (§8).
     c->max_early_data = o.max_early_data;
     c->force_hello_retry = o.force_hrr;
     c->hello_retry_cookie = o.hrr_cookie;
+    c->deferred.sign = o.async_sign;
     if (auto s = validate(*c); !s.ok()) return {nullptr, describe(s.error())};
     return {c, {}};
 }

@@ -1,5 +1,7 @@
 #include "cli_options.h"
 
+#include "cli_psk.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -67,9 +69,13 @@ Common options:
   --cert FILE            certificate chain (PEM, leaf first): the server's, or the
                          client's for client authentication
   --key FILE             private key for --cert (PEM or DER; PKCS#8, PKCS#1, SEC1)
-  --CAfile FILE          trust anchors (PEM bundle) for verifying the peer
-  --CApath DIR           trust anchors in an OpenSSL hashed directory
-  --system-roots         also trust the system store (/etc/ssl/certs)
+  --CAfile FILE          trust anchors (PEM bundle, one or more roots) for verifying
+                         the peer (also --cafile, --ca-file)
+  --ca-dir DIR           trust anchors in an OpenSSL hashed directory, made with
+                         `openssl rehash DIR` (also --CApath)
+  --system-roots         also trust the system store (/etc/ssl/certs, or
+                         $SSL_CERT_FILE / $SSL_CERT_DIR); the client's default
+                         when neither --CAfile nor --ca-dir is given
   --alpn LIST            ALPN protocols, comma separated, in preference order
   --groups LIST          key exchange groups: X25519, P-256, P-384 (default: all three)
   --key-share LIST       client: groups to send key shares for (default: X25519);
@@ -79,9 +85,25 @@ Common options:
   --sigalgs LIST         signature schemes, e.g. ecdsa_secp256r1_sha256,ed25519,
                          rsa_pss_rsae_sha256
   --record-size-limit N  offer RFC 8449 record_size_limit N (64..16385)
+  --cert-compression LIST  certificate compression (RFC 8879): zlib, brotli, zstd,
+                         comma separated in preference order, or none (the default).
+                         Offered for the certificate we receive, used for the one we
+                         send when the peer offers it; the summary line then shows
+                         peer-cert-compression=ALG / own-cert-compression=ALG
   --keylogfile FILE      append secrets in SSLKEYLOGFILE format (the SSLKEYLOGFILE
                          environment variable does the same)
   --timeout SECONDS      bound for connect, handshake and each read (default 30)
+  --psk HEX              external PSK (RFC 8446 2.2), 16..64 bytes in hex; with
+  --psk-identity ID      its identity. Client: offered (after a resumption ticket);
+                         without --CAfile/--ca-dir/--system-roots the server must
+                         accept it (no certificate is trusted). Server: accepted,
+                         and --cert/--key become optional (a PSK-only server).
+                         Uses TLS_AES_128_GCM_SHA256's hash (SHA-256) like
+                         openssl -psk, or the first --ciphersuites entry. No 0-RTT
+  --export-keying-material LABEL:LEN
+                         after the handshake print "qtls: keying material: LABEL HEX"
+                         (RFC 8446 7.5 exporter, empty context; as openssl
+                         -keymatexport LABEL -keymatexportlen LEN)
   -v, --verbose          progress on stderr
   -q, --quiet            no summary line
 
@@ -93,6 +115,11 @@ Client options:
                          RFC 7469); repeatable, any one pin matching suffices
   --insecure-skip-verify do NOT verify the server's certificate (anyone on the path can
                          impersonate the server); prints a warning. Tests only
+  --trust-raw-public-key FILE
+                         accept a raw public key (RFC 7250) from the server instead of a
+                         certificate, and only this key (PEM PUBLIC KEY, DER
+                         SubjectPublicKeyInfo, or the private key file); repeatable.
+                         X.509 certificates are then refused (unsupported_certificate)
   --key-update           send a KeyUpdate (update_requested) right after the handshake
   --no-middlebox-compat  do not use middlebox compatibility mode (RFC 8446 D.4)
   --reconnect            connect once to obtain a session ticket, close, then connect
@@ -106,6 +133,11 @@ Client options:
                          the server may ask for --cert after the handshake (an empty
                          Certificate answers when there is none); reported as
                          "qtls: post-handshake auth: ..."
+  --status-request       ask the server to staple an OCSP response (RFC 6066 8); it is
+                         checked against the trust store and reported as
+                         "qtls: OCSP response: ..."
+  --request-sct          ask for stapled Certificate Transparency SCTs (RFC 6962 3.3);
+                         reported by size only (not checked against CT logs)
 
 Server options:
   --accept HOST:PORT     listen address (default 127.0.0.1:0: an ephemeral port)
@@ -115,12 +147,18 @@ Server options:
                          openssl s_server -rev)
   --verify-client        require a client certificate (verified with --CAfile)
   --request-client       ask for a client certificate but accept none
+  --async-sign           sign CertificateVerify asynchronously (qtls/async.h): the
+                         request is answered on the next turn of the server loop
   --sni-cert NAME=CERT,KEY  an extra certificate for SNI NAME (repeatable); --cert/--key
                          serve every other name
+  --raw-public-key       present the public key of --key as a raw public key (RFC 7250)
+                         to clients that accept one; the others get --cert
   --force-hrr            always answer the first ClientHello with a HelloRetryRequest
   --hrr-cookie           put a cookie in HelloRetryRequests
   --no-tickets           issue no session tickets (default: one stateless ticket per
                          connection, so clients can resume)
+  --session-cache N      stateful tickets instead: a random id per ticket, the
+                         session kept in a cache of N entries, each usable once
   --max-early-data N     accept up to N bytes of 0-RTT early data per connection and
                          advertise it in tickets (default 0: 0-RTT off). Early data is
                          handled like other received data (printed, echoed, answered)
@@ -130,6 +168,12 @@ Server options:
                          post_handshake_auth) and require one, verified with --CAfile;
                          reported as "qtls: post-handshake auth: peer=...". --rev's
                          CLOSE waits for the answer
+  --ocsp-response FILE   staple FILE (a DER OCSPResponse, e.g. openssl ocsp -respout)
+                         when the client sends status_request (RFC 8446 4.4.2.1)
+  --sct-list FILE        staple FILE (a SignedCertificateTimestampList, RFC 6962 3.3)
+                         when the client offers signed_certificate_timestamp
+  --ca-names FILE        send the subjects of the certificates in PEM FILE as
+                         certificate_authorities in CertificateRequest (RFC 8446 4.2.4)
 
 The summary line after a handshake ends with early-data=accepted|rejected|none
 (none: no early data was offered).
@@ -196,6 +240,8 @@ std::optional<CliOptions> parse_options(int argc, char** argv) {
             o.force_hrr = true;
         } else if (a == "--hrr-cookie") {
             o.hrr_cookie = true;
+        } else if (a == "--async-sign") {
+            o.async_sign = true;
         } else if (a == "--no-tickets") {
             o.no_tickets = true;
         } else if (a == "--reconnect") {
@@ -207,10 +253,32 @@ std::optional<CliOptions> parse_options(int argc, char** argv) {
             o.pins_sha256.push_back(v);
         } else if (a == "--post-handshake-auth") {
             o.post_handshake_auth = true;
+        } else if (a == "--trust-raw-public-key") {
+            if (!(v = value())) return std::nullopt;
+            o.trusted_raw_public_keys.push_back(v);
+        } else if (a == "--raw-public-key") {
+            o.raw_public_key = true;
+        } else if (is_psk_option(a)) {
+            if (!(v = value()) || !parse_psk_option(a, v, o)) return std::nullopt;
+        } else if (a == "--status-request") {
+            o.status_request = true;
+        } else if (a == "--request-sct") {
+            o.request_sct = true;
+        } else if (a == "--ocsp-response" || a == "--sct-list" || a == "--ca-names") {
+            if (!(v = value())) return std::nullopt;
+            if (a == "--ocsp-response") o.ocsp_response_file = v;
+            else if (a == "--sct-list") o.sct_list_file = v;
+            else o.ca_names_file = v;
+        } else if (a == "--cert-compression") {
+            if (!(v = value())) return std::nullopt;
+            if (std::string_view(v) == "none")
+                o.cert_compression.clear();
+            else if (!parse_list(a, v, o.cert_compression, parse_certificate_compression))
+                return std::nullopt;
         } else if (a == "--request-cert-after-handshake") {
             o.request_cert_after_handshake = true;
         } else if (!(v = nullptr) && (a == "--cert" || a == "--key" || a == "--CAfile" || a == "--cafile" ||
-                                      a == "--CApath" || a == "--alpn" || a == "--groups" || a == "--key-share" ||
+                                      a == "--ca-file" || a == "--CApath" || a == "--ca-dir" || a == "--alpn" || a == "--groups" || a == "--key-share" ||
                                       a == "--ciphersuites" || a == "--sigalgs" || a == "--keylogfile" ||
                                       a == "--timeout" || a == "--servername" || a == "--accept" ||
                                       a == "--naccept" || a == "--sni-cert" || a == "--record-size-limit" ||
@@ -218,8 +286,8 @@ std::optional<CliOptions> parse_options(int argc, char** argv) {
             if (!(v = value())) return std::nullopt;
             if (a == "--cert") o.cert_file = v;
             else if (a == "--key") o.key_file = v;
-            else if (a == "--CAfile" || a == "--cafile") o.ca_file = v;
-            else if (a == "--CApath") o.ca_dir = v;
+            else if (a == "--CAfile" || a == "--cafile" || a == "--ca-file") o.ca_file = v;
+            else if (a == "--CApath" || a == "--ca-dir") o.ca_dir = v;
             else if (a == "--alpn") o.alpn = split(v, ',');
             else if (a == "--groups") {
                 if (!parse_list(a, v, o.groups, parse_group)) return std::nullopt;

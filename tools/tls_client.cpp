@@ -7,10 +7,12 @@
 #include <cstdio>
 
 #include "cli_config.h"
+#include "cli_staples.h"
 #include "commands.h"
 #include "net.h"
 #include "qtls/certs.h"
 #include "qtls/socket.h"
+#include "cli_psk.h"
 #include "summary.h"
 #include "tls_io.h"
 
@@ -147,6 +149,8 @@ int run_client(const CliOptions& o) {
         return 1;
     }
     if (!o.quiet) std::fprintf(stderr, "qtls: connected: %s\n", negotiated_summary(conn->negotiated(), Side::client).c_str());
+    print_exported_keying_material(o, *conn);
+    report_staples(o, conn->negotiated());
     if (!early_data.empty()) {
         if (auto s = finish_early_data(o, *conn, fd, as_bytes(early_data), early_sent); !s.ok()) {
             std::fprintf(stderr, "qtls client: write failed: %s\n", describe(*conn, s.error()).c_str());

@@ -13,6 +13,7 @@
 #include "net.h"
 #include "qtls/certs.h"
 #include "qtls/socket.h"
+#include "cli_psk.h"
 #include "summary.h"
 #include "tls_io.h"
 
@@ -49,11 +50,27 @@ bool serve(const CliOptions& o, const std::shared_ptr<const ServerConfig>& confi
         std::fprintf(stderr, "qtls server: %s\n", std::string(conn.error().what).c_str());
         return false;
     }
-    if (auto s = record::drive_handshake(*conn, fd, o.timeout_ms); !s.ok()) {
-        std::fprintf(stderr, "qtls server: handshake failed: %s\n", describe(*conn, s.error()).c_str());
+    Status hs = record::drive_handshake(*conn, fd, o.timeout_ms);
+    // --async-sign: the loop answers the signature request on its next turn,
+    // with the certificate's own key (a stand-in for a remote key service).
+    while (!hs.ok() && record::is_operation_pending(hs.error())) {
+        const OperationPending op = *conn->pending_operation();
+        OperationAnswer answer = SignAnswer{};
+        if (const auto* sign = std::get_if<SignRequest>(&op.request)) {
+            answer = SignAnswer{sign->certificate->key->sign(sign->scheme, sign->input)};
+            if (o.verbose) std::fprintf(stderr, "qtls: answered an asynchronous signature request\n");
+        }
+        hs = conn->resume(op.id, std::move(answer));
+        if (hs.ok()) hs = record::drive_handshake(*conn, fd, o.timeout_ms);
+    }
+    if (!hs.ok()) {
+        // An error answer left its alert pending: send it (best effort).
+        if (conn->close_state() == record::CloseState::failed) (void)record::flush(*conn, fd, o.timeout_ms);
+        std::fprintf(stderr, "qtls server: handshake failed: %s\n", describe(*conn, hs.error()).c_str());
         return false;
     }
     if (!o.quiet) std::fprintf(stderr, "qtls: accepted: %s\n", negotiated_summary(conn->negotiated(), Side::server).c_str());
+    print_exported_keying_material(o, *conn);
     std::string lines;
     bool eof = false;
     bool ok = true;

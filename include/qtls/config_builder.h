@@ -1,7 +1,8 @@
-// Builders for the shared, immutable configs. Setters record what is asked
-// for; build() loads files, makes the verifier and checks the whole config
-// once (validate()), returning the first problem as an Error instead of a
-// half-usable config. The result is const: share it between connections.
+/// @file
+/// Builders for the shared, immutable configs. Setters record what is asked
+/// for; build() loads files, makes the verifier and checks the whole config
+/// once (validate()), returning the first problem as an Error instead of a
+/// half-usable config. The result is const: share it between connections.
 #pragma once
 
 #include <memory>
@@ -22,23 +23,26 @@ public:
     ClientConfigBuilder& groups(std::vector<NamedGroup> groups);
     ClientConfigBuilder& key_share_groups(std::vector<NamedGroup> groups);
     ClientConfigBuilder& alpn(std::vector<std::string> protocols);
-    // Trust: a CA bundle, a hashed directory, the system store, or a
-    // verifier of your own (exclusive with the first three).
+    /// Trust: a CA bundle, a hashed directory, the system store, or a
+    /// verifier of your own (exclusive with the first three).
     ClientConfigBuilder& trust_ca_file(std::string path);
     ClientConfigBuilder& trust_ca_dir(std::string path);
     ClientConfigBuilder& trust_system_roots();
     ClientConfigBuilder& verifier(std::shared_ptr<CertVerifier> verifier);
-    // RFC 7469 pin-sha256 (base64), on top of the CA checks; repeatable.
+    /// RFC 7469 pin-sha256 (base64), on top of the CA checks; repeatable.
     ClientConfigBuilder& pin_sha256(std::string base64);
     ClientConfigBuilder& client_certificate(std::string cert_pem_path, std::string key_path);
     ClientConfigBuilder& session_store(std::shared_ptr<ClientSessionStore> store);
     ClientConfigBuilder& enable_early_data(bool on = true);
     ClientConfigBuilder& keylog(std::shared_ptr<KeyLog> keylog);
     ClientConfigBuilder& logger(std::shared_ptr<const Logger> logger);
+    /// Steps answered through Engine::resume (qtls/async.h); with verify_peer
+    /// no trust anchors are needed.
+    ClientConfigBuilder& deferred(DeferredOperations operations);
 
-    // Fails when no trust is configured, when a verifier and trust files are
-    // both given, on a malformed pin, an unreadable file or an inconsistent
-    // config (validate()).
+    /// Fails when no trust is configured, when a verifier and trust files are
+    /// both given, on a malformed pin, an unreadable file or an inconsistent
+    /// config (validate()).
     Result<std::shared_ptr<const ClientConfig>> build() const;
 
 private:
@@ -54,19 +58,22 @@ public:
     ServerConfigBuilder& cipher_suites(std::vector<CipherSuite> suites);
     ServerConfigBuilder& groups(std::vector<NamedGroup> groups);
     ServerConfigBuilder& alpn(std::vector<std::string> protocols);
-    // The certificate: files (loaded by build()) or a resolver of your own.
+    /// The certificate: files (loaded by build()) or a resolver of your own.
     ServerConfigBuilder& certificate(std::string cert_pem_path, std::string key_path);
     ServerConfigBuilder& cert_resolver(std::shared_ptr<ServerCertResolver> resolver);
-    // Client authentication against a CA bundle (required or optional).
+    /// Client authentication against a CA bundle (required or optional).
     ServerConfigBuilder& client_auth(ClientAuth mode, std::string ca_file);
-    // Stateless session tickets with rotating keys (rotating_ticketer()).
+    /// Stateless session tickets with rotating keys (rotating_ticketer()).
     ServerConfigBuilder& tickets(bool on = true);
     ServerConfigBuilder& max_early_data(std::uint32_t bytes);
     ServerConfigBuilder& keylog(std::shared_ptr<KeyLog> keylog);
     ServerConfigBuilder& logger(std::shared_ptr<const Logger> logger);
+    /// Steps answered through Engine::resume (qtls/async.h); with
+    /// select_certificate no certificate is needed.
+    ServerConfigBuilder& deferred(DeferredOperations operations);
 
-    // Fails without a certificate, with both files and a resolver, on an
-    // unloadable certificate or key, or an inconsistent config (validate()).
+    /// Fails without a certificate, with both files and a resolver, on an
+    /// unloadable certificate or key, or an inconsistent config (validate()).
     Result<std::shared_ptr<const ServerConfig>> build() const;
 
 private:

@@ -1,6 +1,7 @@
-// Errors are values (no exceptions cross the engine or the public API).
-// Every failure carries the TLS alert RFC 8446 §6 says to send and a static
-// human-readable cause.
+/// @file
+/// Errors are values (no exceptions cross the engine or the public API).
+/// Every failure carries the TLS alert RFC 8446 §6 says to send and a static
+/// human-readable cause.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@ QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
-// RFC 8446 §6.
+/// RFC 8446 §6.
 enum class Alert : std::uint8_t {
     close_notify = 0,
     unexpected_message = 10,
@@ -50,7 +51,7 @@ std::string_view to_string(Alert a);
 
 struct Error {
     Alert alert = Alert::internal_error;
-    std::string_view what;  // always a string literal: never owns, never a secret
+    std::string_view what;  ///< always a string literal: never owns, never a secret
 };
 
 inline Error make_error(Alert a, std::string_view what) { return Error{a, what}; }

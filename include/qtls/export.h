@@ -1,7 +1,8 @@
-// Symbol visibility of the public API. libqtls.so is built with
-// -fvisibility=hidden, so only what the public headers declare between
-// QTLS_PUBLIC_BEGIN and QTLS_PUBLIC_END (or marks QTLS_API) is exported;
-// the engine, codecs and providers stay internal to the library.
+/// @file
+/// Symbol visibility of the public API. libqtls.so is built with
+/// -fvisibility=hidden, so only what the public headers declare between
+/// QTLS_PUBLIC_BEGIN and QTLS_PUBLIC_END (or marks QTLS_API) is exported;
+/// the engine, codecs and providers stay internal to the library.
 #pragma once
 
 #if defined(__GNUC__) || defined(__clang__)

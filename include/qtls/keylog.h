@@ -1,5 +1,6 @@
-// Key log in the NSS SSLKEYLOGFILE format: the only way a secret ever leaves
-// qtls other than as a Secret event. Off unless a KeyLog is configured.
+/// @file
+/// Key log in the NSS SSLKEYLOGFILE format: the only way a secret ever leaves
+/// qtls other than as a Secret event. Off unless a KeyLog is configured.
 #pragma once
 
 #include <memory>
@@ -17,13 +18,13 @@ namespace qtls {
 class KeyLog {
 public:
     virtual ~KeyLog() = default;
-    // label: CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_TRAFFIC_SECRET_0, ...
+    /// label: CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_TRAFFIC_SECRET_0, ...
     virtual void log(std::string_view label, ByteView client_random, ByteView secret) = 0;
 };
 
-// Appends lines to a file (opened once, line-buffered, mode 0600).
+/// Appends lines to a file (opened once, line-buffered, mode 0600).
 std::shared_ptr<KeyLog> keylog_file(const std::string& path);
-// keylog_file($SSLKEYLOGFILE), or nullptr when the variable is unset.
+/// keylog_file($SSLKEYLOGFILE), or nullptr when the variable is unset.
 std::shared_ptr<KeyLog> keylog_from_env();
 
 }  // namespace qtls

@@ -1,6 +1,7 @@
-// Fixed-capacity byte holders for key material. Secret wipes itself on
-// destruction and on move-from, so traffic secrets never linger on the heap
-// or stack after their owner is gone.
+/// @file
+/// Fixed-capacity byte holders for key material. Secret wipes itself on
+/// destruction and on move-from, so traffic secrets never linger on the heap
+/// or stack after their owner is gone.
 #pragma once
 
 #include <array>
@@ -15,13 +16,13 @@ QTLS_PUBLIC_BEGIN
 
 namespace qtls {
 
-// Zeroes memory in a way the optimiser may not remove.
+/// Zeroes memory in a way the optimiser may not remove.
 void secure_wipe(void* p, std::size_t n);
 
-// Constant-time comparison of equal-length buffers (false when lengths differ).
+/// Constant-time comparison of equal-length buffers (false when lengths differ).
 bool constant_time_equal(ByteView a, ByteView b);
 
-inline constexpr std::size_t kMaxSecretLength = 64;  // SHA-512 output; enough for every TLS 1.3 secret
+inline constexpr std::size_t kMaxSecretLength = 64;  ///< SHA-512 output; enough for every TLS 1.3 secret
 
 class Secret {
 public:
@@ -39,7 +40,7 @@ public:
     std::uint8_t* data() { return buf_.data(); }
     std::size_t size() const { return len_; }
     bool empty() const { return len_ == 0; }
-    // Sets the length (<= kMaxSecretLength) without touching contents.
+    /// Sets the length (<= kMaxSecretLength) without touching contents.
     void resize(std::size_t n);
     void wipe();
 
@@ -48,7 +49,7 @@ private:
     std::size_t len_ = 0;
 };
 
-// A hash output: public data (transcript hashes), so no wiping.
+/// A hash output: public data (transcript hashes), so no wiping.
 struct Digest {
     std::array<std::uint8_t, kMaxSecretLength> bytes{};
     std::size_t len = 0;

@@ -1,5 +1,6 @@
-// Basic vocabulary shared by every public header: byte views and the
-// TLS 1.3 code points qtls negotiates (RFC 8446 §4.2, IANA registries).
+/// @file
+/// Basic vocabulary shared by every public header: byte views and the
+/// TLS 1.3 code points qtls negotiates (RFC 8446 §4.2, IANA registries).
 #pragma once
 
 #include <cstddef>
@@ -25,7 +26,7 @@ inline ByteView as_bytes(std::string_view s) {
 
 enum class Side : std::uint8_t { client, server };
 
-// RFC 8446 §B.4.
+/// RFC 8446 §B.4.
 enum class CipherSuite : std::uint16_t {
     aes_128_gcm_sha256 = 0x1301,
     aes_256_gcm_sha384 = 0x1302,
@@ -35,14 +36,14 @@ enum class CipherSuite : std::uint16_t {
 enum class HashAlg : std::uint8_t { sha256, sha384, sha512 };
 enum class AeadAlg : std::uint8_t { aes_128_gcm, aes_256_gcm, chacha20_poly1305 };
 
-// RFC 8446 §4.2.7 (ECDHE groups only; FFDHE is not offered).
+/// RFC 8446 §4.2.7 (ECDHE groups only; FFDHE is not offered).
 enum class NamedGroup : std::uint16_t {
     secp256r1 = 0x0017,
     secp384r1 = 0x0018,
     x25519 = 0x001d,
 };
 
-// RFC 8446 §4.2.3.
+/// RFC 8446 §4.2.3.
 enum class SignatureScheme : std::uint16_t {
     rsa_pkcs1_sha256 = 0x0401,  // certificates only (signature_algorithms_cert)
     rsa_pkcs1_sha384 = 0x0501,
@@ -59,7 +60,7 @@ enum class SignatureScheme : std::uint16_t {
     rsa_pss_pss_sha512 = 0x080b,
 };
 
-// Epochs are QUIC's encryption levels; TLS over TCP uses the last three.
+/// Epochs are QUIC's encryption levels; TLS over TCP uses the last three.
 enum class Epoch : std::uint8_t { initial = 0, early_data = 1, handshake = 2, application = 3 };
 inline constexpr std::size_t kEpochCount = 4;
 
@@ -74,7 +75,7 @@ struct SuiteInfo {
     std::string_view name;
 };
 
-// Returns nullptr for a suite qtls does not implement.
+/// Returns nullptr for a suite qtls does not implement.
 const SuiteInfo* suite_info(CipherSuite suite);
 const SuiteInfo* suite_info(std::uint16_t code);
 
@@ -91,9 +92,9 @@ std::string_view to_string(Epoch e);
 }  // namespace qtls
 
 namespace qtls {
-// Parse the names users type (as printed by to_string, plus the common
-// OpenSSL / IANA spellings): "X25519", "P-256", "secp256r1", "prime256v1",
-// "TLS_AES_128_GCM_SHA256", "rsa_pss_rsae_sha256", "ed25519", ...
+/// Parse the names users type (as printed by to_string, plus the common
+/// OpenSSL / IANA spellings): "X25519", "P-256", "secp256r1", "prime256v1",
+/// "TLS_AES_128_GCM_SHA256", "rsa_pss_rsae_sha256", "ed25519", ...
 std::optional<NamedGroup> parse_group(std::string_view name);
 std::optional<CipherSuite> parse_cipher_suite(std::string_view name);
 std::optional<SignatureScheme> parse_signature_scheme(std::string_view name);

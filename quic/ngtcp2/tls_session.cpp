@@ -78,8 +78,14 @@ int flush(ngtcp2_conn* conn, ngtcp2_crypto_qtls_session* tls) {
     return 0;
 }
 
+// ngtcp2 expects each crypto-data callback to finish its step; the backend
+// cannot pause it for an answer from the application (qtls/async.h), so a
+// config that defers a step is refused rather than left hanging.
+bool defers_any(const DeferredOperations& d) { return d.sign || d.select_certificate || d.verify_peer; }
+
 int create_session(ngtcp2_crypto_qtls_session* tls) {
     if (tls->side == Side::client) {
+        if (tls->client_config && defers_any(tls->client_config->deferred)) return -1;
         ngtcp2_conn* conn = conn_of(tls);
         if (conn == nullptr) return -1;
         prepare_client_resumption(conn, tls);
@@ -95,6 +101,7 @@ int create_session(ngtcp2_crypto_qtls_session* tls) {
             return report_early_data_rejection(conn, tls);
         return 0;
     }
+    if (tls->server_config && defers_any(tls->server_config->deferred)) return -1;
     quic::ServerSessionOptions options;
     if (ngtcp2_conn* conn = conn_of(tls)) options.early_data_context = server_early_data_context(conn, tls);
     // RFC 9001 §8.2 with ngtcp2: our parameters are final only after the

@@ -41,8 +41,12 @@ void write_stderr_line(std::string_view tag, LogLevel level, std::string_view co
     line += tag;
     line += ' ';
     line += to_string(level);
-    line += ' ';
-    line += component;
+    // A logger tagged with its side ("client") gets the engine's lines with
+    // the same component; say the side once ("client trace: ...").
+    if (component != tag) {
+        line += ' ';
+        line += component;
+    }
     line += ": ";
     line += message;
     line += '\n';

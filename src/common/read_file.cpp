@@ -1,5 +1,8 @@
 #include "common/read_file.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 
@@ -11,11 +14,25 @@ namespace {
 struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
 };
+
+// The usual reasons, spelled out: callers add the path (FileError).
+Error open_failure(int err) {
+    switch (err) {
+        case ENOENT: return Error{Alert::internal_error, "no such file"};
+        case EACCES: return Error{Alert::internal_error, "permission denied"};
+        default: return Error{Alert::internal_error, "cannot open file"};
+    }
+}
 }  // namespace
 
 Result<Bytes> read_file(const std::string& path, std::size_t max_size) {
     std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rbe"));
-    if (!f) return Error{Alert::internal_error, "cannot open file"};
+    if (!f) return open_failure(errno);
+    // fopen() opens a directory for reading; its "size" would then be some
+    // filesystem's idea of an end offset.
+    struct stat st {};
+    if (::fstat(::fileno(f.get()), &st) == 0 && S_ISDIR(st.st_mode))
+        return Error{Alert::internal_error, "is a directory, not a file"};
     // Key files hold secrets: size the buffer up front so growth never leaves
     // a freed copy behind, and wipe the bounce buffer afterwards.
     Bytes out;

@@ -162,13 +162,18 @@ private:
     std::vector<SignatureScheme> schemes_;
 };
 
+// No passphrase source exists (and prompting on a terminal would hang a
+// server), so the message says how to get a key qtls can use.
+constexpr std::string_view kEncryptedKey =
+    "the private key is encrypted and qtls takes no passphrase; decrypt it first (openssl pkey -in KEY -out KEY.plain)";
+
 Result<PkeyPtr> decode_pem(ByteView in) {
     const std::string_view text(reinterpret_cast<const char*>(in.data()), in.size());
     // PKCS#8 EncryptedPrivateKeyInfo (RFC 5958 §3) or the legacy OpenSSL
     // "Proc-Type: 4,ENCRYPTED" header: no passphrase source exists, so say so
     // instead of failing obscurely (or prompting on a terminal).
     if (contains(text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || contains(text, "Proc-Type: 4,ENCRYPTED"))
-        return Error{Alert::internal_error, "encrypted private keys are not supported"};
+        return Error{Alert::internal_error, kEncryptedKey};
     BioPtr bio(BIO_new_mem_buf(in.data(), static_cast<int>(in.size())));
     if (!bio) return Error{Alert::internal_error, "out of memory"};
     PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, refuse_passphrase, nullptr));
@@ -184,7 +189,7 @@ Result<PkeyPtr> decode_der(ByteView in) {
     const unsigned char* p = in.data();
     if (X509_SIG* sig = d2i_X509_SIG(nullptr, &p, len)) {
         X509_SIG_free(sig);
-        return Error{Alert::internal_error, "encrypted private keys are not supported"};
+        return Error{Alert::internal_error, kEncryptedKey};
     }
     ERR_clear_error();
     p = in.data();

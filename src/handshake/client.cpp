@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "handshake/peer_chain.h"
+#include "handshake/certificate_compression.h"
+#include "handshake/certificate_type.h"
 #include "handshake/peer_name.h"
 #include "handshake/psk.h"
 #include "handshake/signatures.h"
@@ -91,13 +94,25 @@ Status ClientEngine::build_client_hello() {
     if (!config_->alpn.empty()) put(exts, ExtensionType::alpn, msg::encode_alpn(config_->alpn));
     if (config_->record_size_limit != 0)
         put(exts, ExtensionType::record_size_limit, msg::encode_record_size_limit(config_->record_size_limit));
+    if (!config_->certificate_compression.empty())  // RFC 8879 §3
+        put(exts, ExtensionType::compress_certificate, compress_certificate_offer(config_->certificate_compression));
+    if (auto offer = server_certificate_type_offer(config_->server_certificate_types))
+        put(exts, ExtensionType::server_certificate_type, std::move(*offer));
     if (is_quic()) put(exts, ExtensionType::quic_transport_parameters, options_.quic_transport_parameters);
+    // Stapling requests (RFC 8446 §4.4.2.1) and our trust anchors (§4.2.4).
+    if (config_->request_ocsp_staple) put(exts, ExtensionType::status_request, msg::encode_status_request_ocsp());
+    if (config_->request_sct) put(exts, ExtensionType::signed_certificate_timestamp, msg::encode_sct_request());
+    if (!config_->certificate_authorities.empty())
+        put(exts, ExtensionType::certificate_authorities,
+            msg::encode_certificate_authorities(config_->certificate_authorities));
     // RFC 8446 §4.2.6; RFC 9001 §4.4: never over QUIC.
     if (config_->post_handshake_auth && !is_quic()) {
         put(exts, ExtensionType::post_handshake_auth, msg::encode_post_handshake_auth());
         negotiated_.post_handshake_auth = true;
     }
     offer_stored_session();
+    offer_external_psks();
+    put_offered_psks();
     return {};
 }
 
@@ -114,9 +129,6 @@ void ClientEngine::offer_stored_session() {
     if (!suite_offered || now < s->received_at_ms || now - s->received_at_ms >= std::uint64_t{s->lifetime_s} * 1000)
         return;
     session_ = std::move(s);
-    std::vector<std::uint8_t> modes = {kPskDheKe};
-    if (config_->offer_psk_ke) modes.push_back(kPskKe);
-    put(hello_.extensions, ExtensionType::psk_key_exchange_modes, msg::encode_psk_key_exchange_modes(modes));
     // RFC 8446 §4.2.10: 0-RTT only with the first PSK, and (RFC 7301 / §4.6.1)
     // when the ALPN we will ask for is the one the ticket was issued for.
     const bool alpn_matches = session_->alpn.empty() ? config_->alpn.empty()
@@ -126,28 +138,81 @@ void ClientEngine::offer_stored_session() {
         early_data_pending_ = true;
         negotiated_.early_data_offered = true;
     }
-    // §4.2.11.1: the age in milliseconds, obfuscated by the ticket's age_add.
-    auto age = static_cast<std::uint32_t>(now - session_->received_at_ms);
+}
+
+// External PSKs (RFC 8446 §4.2.11) whose suite we offer, in config order.
+void ClientEngine::offer_external_psks() {
+    for (const auto& p : config_->external_psks) {
+        const bool suite_offered = std::find(config_->cipher_suites.begin(), config_->cipher_suites.end(), p.suite) !=
+                                   config_->cipher_suites.end();
+        if (suite_offered && suite_info(p.suite) && !p.identity.empty()) external_psks_.push_back(p);
+    }
+}
+
+std::size_t ClientEngine::offered_psk_count() const { return (session_ ? 1 : 0) + external_psks_.size(); }
+
+// Offer i: the ticket first (0-RTT needs its PSK first, §4.2.10), then the
+// external PSKs.
+ClientEngine::PskOffer ClientEngine::offered_psk(std::size_t i) const {
+    if (session_) {
+        if (i == 0) return {session_->psk.view(), suite_info(session_->suite), false};
+        --i;
+    }
+    const ExternalPsk& p = external_psks_[i];
+    return {p.key.view(), suite_info(p.suite), true};
+}
+
+// psk_key_exchange_modes and the (last) pre_shared_key extension for every
+// PSK still offered; binders are zeros until fill_psk_binder patches them.
+void ClientEngine::put_offered_psks() {
+    std::erase_if(hello_.extensions, [](const msg::Extension& e) {
+        return e.type == code(ExtensionType::pre_shared_key) || e.type == code(ExtensionType::psk_key_exchange_modes);
+    });
+    if (offered_psk_count() == 0) return;
+    std::vector<std::uint8_t> modes = {kPskDheKe};
+    if (config_->offer_psk_ke) modes.push_back(kPskKe);
+    // Before early_data and pre_shared_key: the order the ClientHello had
+    // before external PSKs existed.
+    auto early = std::find_if(hello_.extensions.begin(), hello_.extensions.end(), [](const msg::Extension& e) {
+        return e.type == code(ExtensionType::early_data);
+    });
+    hello_.extensions.insert(early, msg::Extension{code(ExtensionType::psk_key_exchange_modes),
+                                                   msg::encode_psk_key_exchange_modes(modes)});
     msg::OfferedPsks offered;
-    offered.identities.push_back({session_->ticket, age + session_->age_add});
-    offered.binders.push_back(Bytes(suite_info(session_->suite)->hash_len, 0));
+    if (session_) {
+        // §4.2.11.1: the age in milliseconds, obfuscated by the ticket's age_add.
+        auto age = static_cast<std::uint32_t>(now_ms() - session_->received_at_ms);
+        offered.identities.push_back({session_->ticket, age + session_->age_add});
+    }
+    // §4.2.11: "For identities established externally, an
+    // obfuscated_ticket_age of 0 SHOULD be used".
+    for (const auto& p : external_psks_) offered.identities.push_back({p.identity, 0});
+    for (std::size_t i = 0; i < offered_psk_count(); ++i)
+        offered.binders.push_back(Bytes(offered_psk(i).info->hash_len, 0));
     put(hello_.extensions, ExtensionType::pre_shared_key, msg::encode_pre_shared_key_client(offered));
 }
 
-// The binder is the last bytes of the ClientHello (one PSK is offered):
-// compute it over the truncated message and patch it in (§4.2.11.2).
+// The binders are the last bytes of the ClientHello: compute each over the
+// truncated message (under its PSK's hash) and patch it in (§4.2.11.2).
 Status ClientEngine::fill_psk_binder(Bytes& encoded) const {
     const msg::Extension* pre = msg::find_extension(hello_.extensions, ExtensionType::pre_shared_key);
-    if (!pre || !session_) return {};
+    if (!pre || offered_psk_count() == 0) return {};
     QTLS_ASSIGN_OR_RETURN(msg::OfferedPsks offered, msg::decode_pre_shared_key_client(pre->body));
-    const SuiteInfo* info = suite_info(session_->suite);
-    if (offered.binders.size() != 1 || offered.binders[0].size() != info->hash_len)
-        return Error{Alert::internal_error, "ClientHello must carry exactly one binder"};
+    if (offered.binders.size() != offered_psk_count())
+        return Error{Alert::internal_error, "ClientHello binders do not match the offered PSKs"};
     const std::size_t binders_len = msg::binders_encoded_length(offered);
     ByteView truncated = ByteView(encoded).first(encoded.size() - binders_len);
-    Digest hash = binder_hash(transcript_, *provider_, info->hash, truncated);
-    Digest binder = psk_binder({provider_.get(), info->hash}, session_->psk.view(), hash);
-    std::copy(binder.view().begin(), binder.view().end(), encoded.end() - static_cast<std::ptrdiff_t>(info->hash_len));
+    std::size_t pos = encoded.size() - binders_len + 2;  // after the list's u16 length
+    for (std::size_t i = 0; i < offered.binders.size(); ++i) {
+        const PskOffer psk = offered_psk(i);
+        if (offered.binders[i].size() != psk.info->hash_len)
+            return Error{Alert::internal_error, "ClientHello binder length does not match its PSK's hash"};
+        Digest hash = binder_hash(transcript_, *provider_, psk.info->hash, truncated);
+        Digest binder = psk_binder({provider_.get(), psk.info->hash}, psk.key, hash, psk.external);
+        pos += 1;  // the binder's u8 length
+        std::copy(binder.view().begin(), binder.view().end(), encoded.begin() + static_cast<std::ptrdiff_t>(pos));
+        pos += psk.info->hash_len;
+    }
     return {};
 }
 
@@ -169,6 +234,8 @@ void ClientEngine::emit_early_traffic_secret(ByteView encoded_hello) {
     Secret secret = early.client_early_traffic_secret(binder_hash(transcript_, *provider_, info->hash, encoded_hello));
     if (keylog_) keylog_->log("CLIENT_EARLY_TRAFFIC_SECRET", client_random_, secret.view());
     emit(TrafficSecret{Epoch::early_data, Direction::write, info->suite, std::move(secret)});
+    set_early_exporter(h, early.early_exporter_master_secret(
+                              binder_hash(transcript_, *provider_, info->hash, encoded_hello)));
 }
 
 void ClientEngine::settle_early_data(bool accepted, std::string_view reason) {
@@ -189,6 +256,14 @@ Status ClientEngine::on_handshake_message(const msg::RawMessage& m) {
     }
     if (std::holds_alternative<WaitCertificate>(state_) && m.type == HandshakeType::certificate)
         return on_certificate(m);
+    if ((std::holds_alternative<WaitCertificateOrRequest>(state_) || std::holds_alternative<WaitCertificate>(state_)) &&
+        m.type == HandshakeType::compressed_certificate) {
+        // RFC 8879 §4: stands in for the Certificate (the transcript keeps it as sent).
+        return receive_compressed_certificate(m, config_->certificate_compression,
+                                              config_->max_handshake_message_size,
+                                              negotiated_.peer_certificate_compression,
+                                              [this](const msg::RawMessage& c) { return on_certificate(c); });
+    }
     if (std::holds_alternative<WaitCertificateVerify>(state_) && m.type == HandshakeType::certificate_verify)
         return on_certificate_verify(m);
     if (std::holds_alternative<WaitFinished>(state_) && m.type == HandshakeType::finished) return on_finished(m);
@@ -232,15 +307,22 @@ Status ClientEngine::on_server_hello(const msg::RawMessage& m) {
     if (retried_ && sh.cipher_suite != hrr_suite_)
         return Error{Alert::illegal_parameter, "ServerHello suite differs from the HelloRetryRequest"};
     QTLS_TRY(check_server_extensions_solicited(sh.extensions));
-    // Resumption (§4.2.11): the server accepted our (single) PSK.
+    // §4.2.11: the server accepted one of our PSKs (the ticket, or an external one).
     ByteView psk;
     if (const auto* pre = msg::find_extension(sh.extensions, ExtensionType::pre_shared_key)) {
         QTLS_ASSIGN_OR_RETURN(std::uint16_t selected, msg::decode_pre_shared_key_server(pre->body));
-        if (selected != 0 || !session_) return Error{Alert::illegal_parameter, "server selected a PSK not offered"};
-        if (suite_info(sh.cipher_suite)->hash != suite_info(session_->suite)->hash)
+        if (selected >= offered_psk_count()) return Error{Alert::illegal_parameter, "server selected a PSK not offered"};
+        const PskOffer chosen = offered_psk(selected);
+        if (suite_info(sh.cipher_suite)->hash != chosen.info->hash)
             return Error{Alert::illegal_parameter, "server selected a suite whose hash does not match the PSK"};
-        psk = session_->psk.view();
-        negotiated_.resumed = true;
+        psk = chosen.key;
+        psk_accepted_ = true;
+        negotiated_.resumed = !chosen.external;
+        negotiated_.external_psk = chosen.external;
+        if (chosen.external) negotiated_.external_psk_identity = external_psks_[selected - (session_ ? 1 : 0)].identity;
+    } else if (!config_->external_psks.empty() && !config_->verifier && !config_->deferred.verify_peer) {
+        // Configured for external PSKs only: nothing can check a certificate.
+        return Error{Alert::handshake_failure, "the server accepted no external PSK and no certificate verifier is configured"};
     }
     const msg::Extension* ks = msg::find_extension(sh.extensions, ExtensionType::key_share);
     Secret ecdhe;
@@ -253,7 +335,7 @@ Status ClientEngine::on_server_hello(const msg::RawMessage& m) {
         if (share == shares_.end()) return Error{Alert::illegal_parameter, "server key share for a group not offered"};
         QTLS_ASSIGN_OR_RETURN(ecdhe, (*share)->agree(entry.key_exchange));
         negotiated_.group = (*share)->group();
-    } else if (!negotiated_.resumed || !config_->offer_psk_ke) {
+    } else if (!psk_accepted_ || !config_->offer_psk_ke) {
         // Only psk_ke (which we may not have offered) goes without a key share.
         return Error{Alert::missing_extension, "ServerHello without key_share"};
     }
@@ -313,12 +395,12 @@ Status ClientEngine::on_hello_retry_request(const msg::ServerHello& hrr, const m
     }
     settle_early_data(false, "the server sent a HelloRetryRequest");
     std::erase_if(hello_.extensions, [](const msg::Extension& e) { return e.type == code(ExtensionType::early_data); });
-    if (session_ && suite_info(session_->suite)->hash != suite_->hash) {
-        // §4.1.4: do not offer a PSK whose hash the retry's suite cannot use.
-        session_.reset();
-        std::erase_if(hello_.extensions, [](const msg::Extension& e) {
-            return e.type == code(ExtensionType::pre_shared_key) || e.type == code(ExtensionType::psk_key_exchange_modes);
-        });
+    if (offered_psk_count() > 0) {
+        // §4.1.4: do not offer a PSK whose hash the retry's suite cannot use
+        // (and, §4.2.11, update the ticket's age).
+        if (session_ && suite_info(session_->suite)->hash != suite_->hash) session_.reset();
+        std::erase_if(external_psks_, [&](const ExternalPsk& p) { return suite_info(p.suite)->hash != suite_->hash; });
+        put_offered_psks();
     }
     QTLS_TRY(send_client_hello());
     state_ = WaitServerHello{};
@@ -342,6 +424,10 @@ Status ClientEngine::on_encrypted_extensions(const msg::RawMessage& m) {
     if (const auto* rsl = msg::find_extension(ee.extensions, ExtensionType::record_size_limit)) {
         QTLS_ASSIGN_OR_RETURN(negotiated_.peer_record_size_limit, msg::decode_record_size_limit(rsl->body));
     }
+    if (!psk_accepted_) {  // RFC 7250 §4.2: which credential the Certificate will carry
+        QTLS_ASSIGN_OR_RETURN(negotiated_.server_certificate_type,
+                              server_certificate_type_selected(ee.extensions, config_->server_certificate_types));
+    }
     if (const auto* ed = msg::find_extension(ee.extensions, ExtensionType::early_data)) {
         QTLS_TRY(msg::decode_early_data(ed->body));
         // §4.2.10: acceptance is only valid for the first offered PSK.
@@ -358,8 +444,8 @@ Status ClientEngine::on_encrypted_extensions(const msg::RawMessage& m) {
         emit(PeerTransportParameters{tp->body});
     }
     transcript_.add(m.full);
-    // A resumed handshake authenticates through the PSK: no certificates (§2.2).
-    if (negotiated_.resumed)
+    // A PSK handshake authenticates through the PSK: no certificates (§2.2).
+    if (psk_accepted_)
         state_ = WaitFinished{};
     else
         state_ = WaitCertificateOrRequest{};
@@ -370,6 +456,9 @@ Status ClientEngine::on_certificate_request(const msg::RawMessage& m) {
     QTLS_ASSIGN_OR_RETURN(msg::CertificateRequest cr, msg::CertificateRequest::decode(m.body));
     // RFC 8446 §4.3.2: the context is empty during the main handshake.
     if (!cr.context.empty()) return Error{Alert::illegal_parameter, "CertificateRequest context must be empty"};
+    if (const auto* ca = msg::find_extension(cr.extensions, ExtensionType::certificate_authorities)) {
+        QTLS_ASSIGN_OR_RETURN(negotiated_.peer_certificate_authorities, msg::decode_certificate_authorities(ca->body));
+    }
     transcript_.add(m.full);
     cert_request_ = std::move(cr);
     state_ = WaitCertificate{};
@@ -379,23 +468,28 @@ Status ClientEngine::on_certificate_request(const msg::RawMessage& m) {
 Status ClientEngine::on_certificate(const msg::RawMessage& m) {
     QTLS_ASSIGN_OR_RETURN(msg::Certificate cert, msg::Certificate::decode(m.body));
     if (!cert.context.empty()) return Error{Alert::illegal_parameter, "server Certificate has a request context"};
+    if (negotiated_.server_certificate_type == CertificateType::raw_public_key)
+        return on_raw_public_key_certificate(cert, m);
     // RFC 8446 §4.4.2.4.
     if (cert.entries.empty()) return Error{Alert::decode_error, "server sent an empty Certificate"};
     if (cert.entries.size() > kMaxCertificateChainLength)
         return Error{Alert::bad_certificate, "server certificate chain longer than kMaxCertificateChainLength"};
-    std::vector<Bytes> chain;
-    chain.reserve(cert.entries.size());
-    for (auto& entry : cert.entries) {
-        if (!entry.extensions.empty())
-            return Error{Alert::unsupported_extension, "certificate entry extension not requested"};
-        chain.push_back(std::move(entry.data));
-    }
-    QTLS_TRY(config_->verifier->verify(chain, options_.server_name));
-    QTLS_ASSIGN_OR_RETURN(Bytes spki, certificate_public_key(chain.front()));
-    negotiated_.peer_certificates = std::move(chain);
-    transcript_.add(m.full);
-    state_ = WaitCertificateVerify{std::move(spki)};
-    return {};
+    // §4.4.2: staples only in answer to our ClientHello's requests.
+    const StapleRequests asked{msg::find_extension(hello_.extensions, ExtensionType::status_request) != nullptr,
+                               msg::find_extension(hello_.extensions, ExtensionType::signed_certificate_timestamp) !=
+                                   nullptr};
+    QTLS_ASSIGN_OR_RETURN(PeerChain peer, take_peer_chain(cert, asked));
+    VerificationRequest request{peer.chain, options_.server_name, peer.stapled};
+    // The rest may wait for a deferred verification (qtls/async.h).
+    return verify_then(config_->deferred.verify_peer, config_->verifier.get(), std::move(request),
+                       [this, peer = std::move(peer), full = Bytes(m.full.begin(), m.full.end())]() mutable -> Status {
+                           QTLS_ASSIGN_OR_RETURN(Bytes spki, certificate_public_key(peer.chain.front()));
+                           negotiated_.peer_certificates = std::move(peer.chain);
+                           negotiated_.peer_stapled = std::move(peer.stapled);
+                           transcript_.add(full);
+                           state_ = WaitCertificateVerify{std::move(spki)};
+                           return {};
+                       });
 }
 
 Status ClientEngine::on_certificate_verify(const msg::RawMessage& m) {
@@ -423,21 +517,26 @@ Status ClientEngine::on_finished(const msg::RawMessage& m) {
     // early keys (QUIC signals the end of 0-RTT itself, RFC 9001 §8.3).
     if (early_data_pending_ && !is_quic()) send_message(Epoch::early_data, msg::EndOfEarlyData{}.encode());
     early_data_pending_ = false;
-    if (cert_request_) QTLS_TRY(send_client_certificate());
-    send_message(Epoch::handshake, finished_message(client_hs_secret_));
-    derive_resumption_secret();
-    emit_secret(Epoch::application, Direction::write, client_app_secret_, "CLIENT_TRAFFIC_SECRET_0");
-    handshake_secret_.reset();
-    client_hs_secret_.wipe();
-    server_hs_secret_.wipe();
-    state_ = Connected{};
-    mark_complete();
-    return {};
+    // What follows our CertificateVerify, which may wait for a deferred
+    // signature (qtls/async.h).
+    auto finish = [this]() -> Status {
+        send_message(Epoch::handshake, finished_message(client_hs_secret_));
+        derive_resumption_secret();
+        emit_secret(Epoch::application, Direction::write, client_app_secret_, "CLIENT_TRAFFIC_SECRET_0");
+        handshake_secret_.reset();
+        client_hs_secret_.wipe();
+        server_hs_secret_.wipe();
+        state_ = Connected{};
+        mark_complete();
+        return {};
+    };
+    if (cert_request_) return send_client_certificate(std::move(finish));
+    return finish();
 }
 
 // RFC 8446 §4.4.2: answer a CertificateRequest with our chain, or with an
 // empty Certificate when we have none the server can accept.
-Status ClientEngine::send_client_certificate() {
+Status ClientEngine::send_client_certificate(std::function<Status()> then) {
     msg::Certificate cert;
     cert.context = cert_request_->context;
     std::optional<SignatureScheme> scheme;
@@ -445,17 +544,23 @@ Status ClientEngine::send_client_certificate() {
     QTLS_ASSIGN_OR_RETURN(scheme, client_certificate_scheme(*cert_request_));
     if (scheme)
         for (const auto& der : key->chain) cert.entries.push_back({der, {}});
-    send_message(Epoch::handshake, cert.encode());
-    if (!scheme) return {};
+    QTLS_ASSIGN_OR_RETURN(Bytes certificate, certificate_message_to_send(cert, config_->certificate_compression,
+                                                                         cert_request_->extensions,
+                                                                         negotiated_.own_certificate_compression));
+    send_message(Epoch::handshake, certificate);
+    if (!scheme) return then();
     Bytes input = certificate_verify_input(Side::client, transcript_.current());
-    QTLS_ASSIGN_OR_RETURN(Bytes signature, key->key->sign(*scheme, input));
-    msg::CertificateVerify cv;
-    cv.scheme = static_cast<std::uint16_t>(*scheme);
-    cv.signature = std::move(signature);
-    send_message(Epoch::handshake, cv.encode());
-    negotiated_.own_signature_scheme = scheme;
-    negotiated_.client_authenticated = true;
-    return {};
+    SignRequest request{*scheme, std::move(input), key};
+    return sign_then(config_->deferred.sign, std::move(request),
+                     [this, scheme = *scheme, then = std::move(then)](Bytes signature) -> Status {
+                         msg::CertificateVerify cv;
+                         cv.scheme = static_cast<std::uint16_t>(scheme);
+                         cv.signature = std::move(signature);
+                         send_message(Epoch::handshake, cv.encode());
+                         negotiated_.own_signature_scheme = scheme;
+                         negotiated_.client_authenticated = true;
+                         return then();
+                     });
 }
 
 // RFC 8446 §4.6.1: remember the ticket with the PSK it stands for.

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "handshake/certificate_compression.h"
+#include "handshake/certificate_type.h"
+
 namespace qtls {
 
 std::vector<CipherSuite> default_cipher_suites() {
@@ -32,11 +35,30 @@ Status validate_common(const std::vector<CipherSuite>& suites, const std::vector
         if (p.empty() || p.size() > 255) return Error{Alert::internal_error, "config: ALPN names must be 1..255 bytes"};
     return {};
 }
+
+Status validate_external_psk(const ExternalPsk& p) {
+    if (p.identity.empty() || p.identity.size() > kMaxExternalPskIdentityLength)
+        return Error{Alert::internal_error, "config: external PSK identity must be 1..kMaxExternalPskIdentityLength bytes"};
+    if (p.key.size() < kMinExternalPskKeyLength)
+        return Error{Alert::internal_error, "config: external PSK key shorter than kMinExternalPskKeyLength"};
+    if (!suite_info(p.suite)) return Error{Alert::internal_error, "config: external PSK with an unknown cipher suite"};
+    return {};
+}
 }  // namespace
 
 Status validate(const ClientConfig& c) {
     QTLS_TRY(validate_common(c.cipher_suites, c.groups, c.signature_schemes, c.alpn));
-    if (!c.verifier) return Error{Alert::internal_error, "config: client has no certificate verifier"};
+    QTLS_TRY(handshake::validate_server_certificate_types(c));
+    QTLS_TRY(handshake::validate_certificate_compression(c.certificate_compression));
+    // RFC 7250: a client that accepts raw public keys only needs no X.509 verifier.
+    const bool accepts_x509 = std::find(c.server_certificate_types.begin(), c.server_certificate_types.end(),
+                                        CertificateType::x509) != c.server_certificate_types.end();
+    // With external PSKs and no verifier the client accepts only PSK handshakes.
+    for (const auto& p : c.external_psks) QTLS_TRY(validate_external_psk(p));
+    if (accepts_x509 && !c.verifier && !c.deferred.verify_peer && c.external_psks.empty())
+        return Error{Alert::internal_error, "config: client has no certificate verifier"};
+    if (c.deferred.select_certificate)
+        return Error{Alert::internal_error, "config: a client has no certificate selection to defer"};
     for (auto g : c.key_share_groups)
         if (std::find(c.groups.begin(), c.groups.end(), g) == c.groups.end())
             return Error{Alert::internal_error, "config: key share group not in supported groups"};
@@ -47,9 +69,11 @@ Status validate(const ClientConfig& c) {
 
 Status validate(const ServerConfig& c) {
     QTLS_TRY(validate_common(c.cipher_suites, c.groups, c.signature_schemes, c.alpn));
-    if (!c.cert_resolver) return Error{Alert::internal_error, "config: server has no certificate"};
+    if (!c.cert_resolver && !c.deferred.select_certificate && !c.external_psks)
+        return Error{Alert::internal_error, "config: server has no certificate (and no external PSKs)"};
+    QTLS_TRY(handshake::validate_certificate_compression(c.certificate_compression));
     if (c.ticket_lifetime_s > 604800) return Error{Alert::internal_error, "config: ticket lifetime above 7 days (RFC 8446 §4.6.1)"};
-    if (c.client_auth != ClientAuth::none && !c.client_verifier)
+    if (c.client_auth != ClientAuth::none && !c.client_verifier && !c.deferred.verify_peer)
         return Error{Alert::internal_error, "config: client authentication needs a client verifier"};
     if (c.record_size_limit != 0 && c.record_size_limit < 64)
         return Error{Alert::internal_error, "config: record_size_limit below 64 (RFC 8449)"};

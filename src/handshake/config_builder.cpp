@@ -64,12 +64,16 @@ ClientConfigBuilder& ClientConfigBuilder::logger(std::shared_ptr<const Logger> l
     config_.logger = std::move(logger);
     return *this;
 }
+ClientConfigBuilder& ClientConfigBuilder::deferred(DeferredOperations operations) {
+    config_.deferred = operations;
+    return *this;
+}
 
 Result<std::shared_ptr<const ClientConfig>> ClientConfigBuilder::build() const {
     auto c = std::make_shared<ClientConfig>(config_);
     if (c->verifier && (roots_given_ || !pins_.empty()))
         return Error{Alert::internal_error, "config: give either a verifier or trust anchors and pins, not both"};
-    if (!c->verifier) {
+    if (!c->verifier && !(c->deferred.verify_peer && !roots_given_ && pins_.empty())) {
         if (!roots_given_)
             return Error{Alert::internal_error,
                          "config: no trust anchors (trust_ca_file, trust_ca_dir, trust_system_roots or verifier)"};
@@ -131,6 +135,10 @@ ServerConfigBuilder& ServerConfigBuilder::logger(std::shared_ptr<const Logger> l
     config_.logger = std::move(logger);
     return *this;
 }
+ServerConfigBuilder& ServerConfigBuilder::deferred(DeferredOperations operations) {
+    config_.deferred = operations;
+    return *this;
+}
 
 Result<std::shared_ptr<const ServerConfig>> ServerConfigBuilder::build() const {
     auto c = std::make_shared<ServerConfig>(config_);
@@ -141,8 +149,10 @@ Result<std::shared_ptr<const ServerConfig>> ServerConfigBuilder::build() const {
         QTLS_ASSIGN_OR_RETURN(auto key, load_certified_key(cert_path_, key_path_));
         c->cert_resolver = single_cert_resolver(std::move(key));
     }
-    if (!c->cert_resolver) return Error{Alert::internal_error, "config: the server has no certificate"};
-    if (c->client_auth != ClientAuth::none) {
+    if (!c->cert_resolver && !c->deferred.select_certificate)
+        return Error{Alert::internal_error, "config: the server has no certificate"};
+    // With the verification deferred the application checks client chains itself.
+    if (c->client_auth != ClientAuth::none && !(c->deferred.verify_peer && client_ca_file_.empty())) {
         if (client_ca_file_.empty())
             return Error{Alert::internal_error, "config: client authentication needs the CA file of client certificates"};
         X509VerifierOptions roots;

@@ -55,7 +55,7 @@ std::optional<Event> EngineBase::poll() {
 
 Status EngineBase::provide(Epoch epoch, ByteView bytes) {
     if (error_) return *error_;
-    Status s = dispatch(epoch, bytes);
+    Status s = suspended() ? hold_input(epoch, bytes) : dispatch(epoch, bytes);
     if (!s.ok()) return fail(s.error());
     return s;
 }
@@ -66,6 +66,10 @@ Status EngineBase::dispatch(Epoch epoch, ByteView bytes) {
     // message must not span a key change either).
     if (epoch != read_epoch_) return Error{Alert::unexpected_message, "handshake data at the wrong epoch"};
     QTLS_TRY(assembler_.append(bytes));
+    return handle_buffered_messages(epoch);
+}
+
+Status EngineBase::handle_buffered_messages(Epoch epoch) {
     for (;;) {
         msg::RawMessage m;
         auto more = assembler_.next(m);
@@ -77,6 +81,8 @@ Status EngineBase::dispatch(Epoch epoch, ByteView bytes) {
             QTLS_TRY(on_post_handshake_message(m));
         else
             QTLS_TRY(on_handshake_message(m));
+        // The rest stays buffered; resume() checks the key change and continues.
+        if (suspended()) return {};
         if (read_epoch_ != before && assembler_.has_partial())
             return Error{Alert::unexpected_message, "handshake message spans a key change"};
     }
@@ -120,6 +126,21 @@ Status EngineBase::export_keying_material(std::string_view label, ByteView conte
     if (!crypto::export_keying_material(hash_ref(), exporter_master_, label, context, out))
         return Error{Alert::internal_error, "exporter derivation failed"};
     return {};
+}
+
+Status EngineBase::export_early_keying_material(std::string_view label, ByteView context,
+                                                MutableByteView out) const {
+    if (early_exporter_master_.empty())
+        return Error{Alert::internal_error, "early exporter used without a ClientHello offering early data"};
+    if (!crypto::export_keying_material(early_exporter_hash_, early_exporter_master_, label, context, out))
+        return Error{Alert::internal_error, "early exporter derivation failed"};
+    return {};
+}
+
+void EngineBase::set_early_exporter(const crypto::HashContextRef& h, Secret secret) {
+    if (keylog_) keylog_->log("EARLY_EXPORTER_SECRET", client_random_, secret.view());
+    early_exporter_hash_ = h;
+    early_exporter_master_ = std::move(secret);
 }
 
 void EngineBase::emit(Event e) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 
 #include "crypto/key_schedule.h"
@@ -25,7 +26,10 @@ public:
     const Negotiated& negotiated() const final { return negotiated_; }
     Status send_key_update(bool request_peer_update) final;
     Status export_keying_material(std::string_view label, ByteView context, MutableByteView out) const final;
+    Status export_early_keying_material(std::string_view label, ByteView context, MutableByteView out) const final;
     void set_hooks_for_testing(std::shared_ptr<detail::EngineHooks> hooks) final { hooks_ = std::move(hooks); }
+    // qtls/async.h; the suspension machinery lives in deferred.cpp.
+    Status resume(std::uint64_t id, OperationAnswer answer) final;
 
 protected:
     EngineBase(Side side, ProviderPtr provider, Transport transport, std::shared_ptr<KeyLog> keylog);
@@ -57,11 +61,32 @@ protected:
     // the server's Finished is in the transcript).
     void derive_application_secrets(const crypto::MasterSecret& master);
     void mark_complete();
+    // client_early_exporter_master_secret (RFC 8446 §7.1, §7.5) under the
+    // offered PSK's hash, once a ClientHello offering 0-RTT exists; key-logged
+    // as EARLY_EXPORTER_SECRET.
+    void set_early_exporter(const crypto::HashContextRef& h, Secret secret);
     // Resumption master secret once the client Finished is in the transcript.
     void derive_resumption_secret();
     void observe_secret(std::string_view name, const Secret& s) const {
         if (hooks_ && hooks_->secret) hooks_->secret(name, s.view());
     }
+
+    // ---- asynchronous operations (qtls/async.h, deferred.cpp) ----
+    // What the engine does with the application's answer; the answer's type
+    // matches the request's (resume() checked it).
+    using Continuation = std::function<Status(OperationAnswer&)>;
+    // Queues OperationPending and stops handling messages until resume()
+    // runs `then`. The caller returns ok right after: everything it would
+    // have done next belongs in `then`.
+    void suspend(OperationRequest request, Continuation then);
+    bool suspended() const { return pending_operation_.has_value(); }
+    // Signs with request.certificate's Signer, or asks the application when
+    // `deferred`; `then` receives the signature either way.
+    Status sign_then(bool deferred, SignRequest request, std::function<Status(Bytes)> then);
+    // Verifies with `verifier` (CertVerifier::verify_stapled), or asks the
+    // application when `deferred`; `then` runs once the chain is accepted.
+    Status verify_then(bool deferred, CertVerifier* verifier, VerificationRequest request,
+                       std::function<Status()> then);
 
     bool is_quic() const { return transport_ == Transport::quic; }
     // The error latched by fail(), if any (post-handshake requests refuse to run after it).
@@ -91,12 +116,20 @@ protected:
     Secret client_app_secret_;
     Secret server_app_secret_;
     Secret exporter_master_;
+    Secret early_exporter_master_;
+    crypto::HashContextRef early_exporter_hash_;
     Secret resumption_master_;
     std::optional<crypto::MasterSecret> master_;
 
 private:
     Status handle_key_update(const msg::RawMessage& m);
     Status dispatch(Epoch epoch, ByteView bytes);
+    // Hands every complete buffered message to the state machine, stopping
+    // early at a suspension.
+    Status handle_buffered_messages(Epoch epoch);
+    // provide() while suspended: the bytes wait here, in order, and go
+    // through dispatch() after resume().
+    Status hold_input(Epoch epoch, ByteView bytes);
     // Trace lines for handshake messages crossing the engine's boundary.
     void log_messages(std::string_view direction, Epoch epoch, ByteView framed) const;
 
@@ -104,6 +137,20 @@ private:
     msg::MessageAssembler assembler_;
     std::optional<Error> error_;
     bool complete_ = false;
+
+    struct PendingOperation {
+        std::uint64_t id = 0;
+        std::size_t answer_index = 0;  // the OperationAnswer alternative that fits
+        Continuation then;
+    };
+    struct HeldInput {
+        Epoch epoch;
+        Bytes bytes;
+    };
+    std::optional<PendingOperation> pending_operation_;
+    std::uint64_t next_operation_id_ = 1;
+    std::deque<HeldInput> held_input_;
+    std::size_t held_bytes_ = 0;
 };
 
 }  // namespace qtls::handshake

@@ -14,7 +14,9 @@
 #include <algorithm>
 
 #include "crypto/key_schedule.h"
+#include "handshake/certificate_compression.h"
 #include "handshake/client.h"
+#include "handshake/peer_chain.h"
 #include "handshake/server.h"
 #include "handshake/signatures.h"
 #include "qtls/certs.h"
@@ -50,6 +52,9 @@ Status ClientEngine::on_post_handshake_certificate_request(const msg::RawMessage
     // §4.3.2: the context is empty only during the handshake itself.
     if (cr.context.empty())
         return Error{Alert::illegal_parameter, "post-handshake CertificateRequest with an empty context"};
+    if (const auto* ca = msg::find_extension(cr.extensions, msg::ExtensionType::certificate_authorities)) {
+        QTLS_ASSIGN_OR_RETURN(negotiated_.peer_certificate_authorities, msg::decode_certificate_authorities(ca->body));
+    }
     QTLS_ASSIGN_OR_RETURN(std::optional<SignatureScheme> scheme, client_certificate_scheme(cr));
 
     Bytes exchange(m.full.begin(), m.full.end());  // handshake context: the transcript, then these messages
@@ -58,34 +63,47 @@ Status ClientEngine::on_post_handshake_certificate_request(const msg::RawMessage
     cert.context = cr.context;
     if (scheme)
         for (const auto& der : config_->client_certificate->chain) cert.entries.push_back({der, {}});
-    Bytes encoded = cert.encode();
+    // RFC 8879 §3: compressed when the request offers an algorithm of ours.
+    QTLS_ASSIGN_OR_RETURN(Bytes encoded, certificate_message_to_send(cert, config_->certificate_compression,
+                                                                     cr.extensions,
+                                                                     negotiated_.own_certificate_compression));
     exchange.insert(exchange.end(), encoded.begin(), encoded.end());
     flight.insert(flight.end(), encoded.begin(), encoded.end());
-    if (scheme) {
-        Bytes input = certificate_verify_input(Side::client, transcript_.current_with(exchange));
-        QTLS_ASSIGN_OR_RETURN(Bytes signature, config_->client_certificate->key->sign(*scheme, input));
-        msg::CertificateVerify cv;
-        cv.scheme = static_cast<std::uint16_t>(*scheme);
-        cv.signature = std::move(signature);
-        encoded = cv.encode();
-        exchange.insert(exchange.end(), encoded.begin(), encoded.end());
+    // What CertificateVerify signs, over the exchange so far (§4.4.3).
+    Bytes input = scheme ? certificate_verify_input(Side::client, transcript_.current_with(exchange)) : Bytes{};
+    // CertificateVerify (with a certificate) and Finished; the signature
+    // may be deferred (qtls/async.h), so the rest of the answer waits here.
+    auto finish = [this, scheme, exchange = std::move(exchange), flight = std::move(flight)](
+                      Bytes signature) mutable -> Status {
+        Bytes encoded;
+        if (scheme) {
+            msg::CertificateVerify cv;
+            cv.scheme = static_cast<std::uint16_t>(*scheme);
+            cv.signature = std::move(signature);
+            encoded = cv.encode();
+            exchange.insert(exchange.end(), encoded.begin(), encoded.end());
+            flight.insert(flight.end(), encoded.begin(), encoded.end());
+        }
+        // §4.4: the Finished key of a post-handshake message is derived from
+        // the current client_application_traffic_secret_N.
+        Digest verify =
+            crypto::finished_verify_data(hash_ref(), client_app_secret_, transcript_.current_with(exchange));
+        msg::Finished fin;
+        fin.verify_data.assign(verify.view().begin(), verify.view().end());
+        encoded = fin.encode();
         flight.insert(flight.end(), encoded.begin(), encoded.end());
-    }
-    // §4.4: the Finished key of a post-handshake message is derived from
-    // the current client_application_traffic_secret_N.
-    Digest verify = crypto::finished_verify_data(hash_ref(), client_app_secret_, transcript_.current_with(exchange));
-    msg::Finished fin;
-    fin.verify_data.assign(verify.view().begin(), verify.view().end());
-    encoded = fin.encode();
-    flight.insert(flight.end(), encoded.begin(), encoded.end());
-    // Post-handshake messages stay out of the handshake transcript.
-    emit(HandshakeBytes{Epoch::application, std::move(flight)});
-    if (scheme) {
-        negotiated_.own_signature_scheme = scheme;
-        negotiated_.client_authenticated = true;
-    }
-    ++negotiated_.post_handshake_auths;
-    return {};
+        // Post-handshake messages stay out of the handshake transcript.
+        emit(HandshakeBytes{Epoch::application, std::move(flight)});
+        if (scheme) {
+            negotiated_.own_signature_scheme = scheme;
+            negotiated_.client_authenticated = true;
+        }
+        ++negotiated_.post_handshake_auths;
+        return {};
+    };
+    if (!scheme) return finish({});
+    SignRequest request{*scheme, std::move(input), config_->client_certificate};
+    return sign_then(config_->deferred.sign, std::move(request), std::move(finish));
 }
 
 // ---- server ----
@@ -98,7 +116,7 @@ Status ServerEngine::request_client_certificate(bool certificate_required) {
         return Error{Alert::internal_error, "post-handshake CertificateRequest before the handshake completed"};
     if (!negotiated_.post_handshake_auth)
         return Error{Alert::internal_error, "the client did not offer post_handshake_auth (RFC 8446 §4.6.2)"};
-    if (!config_->client_verifier)
+    if (!config_->client_verifier && !config_->deferred.verify_peer)
         return Error{Alert::internal_error, "post-handshake client authentication needs ServerConfig::client_verifier"};
     if (post_handshake_auth_)
         return Error{Alert::internal_error, "a post-handshake CertificateRequest is already outstanding"};
@@ -110,6 +128,13 @@ Status ServerEngine::request_client_certificate(bool certificate_required) {
     for (auto s : config_->signature_schemes) schemes.push_back(static_cast<std::uint16_t>(s));
     cr.extensions.push_back({static_cast<std::uint16_t>(msg::ExtensionType::signature_algorithms),
                              msg::encode_signature_algorithms(schemes)});
+    // RFC 8446 §4.2.4, as in the handshake's CertificateRequest.
+    if (!config_->certificate_authorities.empty())
+        cr.extensions.push_back({static_cast<std::uint16_t>(msg::ExtensionType::certificate_authorities),
+                                 msg::encode_certificate_authorities(config_->certificate_authorities)});
+    if (!config_->certificate_compression.empty())  // RFC 8879 §3
+        cr.extensions.push_back({static_cast<std::uint16_t>(msg::ExtensionType::compress_certificate),
+                                 compress_certificate_offer(config_->certificate_compression)});
     if (hooks_ && hooks_->certificate_request) hooks_->certificate_request(cr);
     PostHandshakeAuth pending;
     pending.context = cr.context;
@@ -126,6 +151,13 @@ Status ServerEngine::on_post_handshake_message(const msg::RawMessage& m) {
         const Expect expect = post_handshake_auth_->expect;
         if (expect == Expect::certificate && m.type == msg::HandshakeType::certificate)
             return on_post_handshake_certificate(m);
+        if (expect == Expect::certificate && m.type == msg::HandshakeType::compressed_certificate) {
+            // RFC 8879 §4: stands in for the Certificate (the transcript keeps it as sent).
+            return receive_compressed_certificate(m, config_->certificate_compression,
+                                                  config_->max_handshake_message_size,
+                                                  negotiated_.peer_certificate_compression,
+                                                  [this](const msg::RawMessage& c) { return on_post_handshake_certificate(c); });
+        }
         if (expect == Expect::certificate_verify && m.type == msg::HandshakeType::certificate_verify)
             return on_post_handshake_certificate_verify(m);
         if (expect == Expect::finished && m.type == msg::HandshakeType::finished) return on_post_handshake_finished(m);
@@ -151,18 +183,18 @@ Status ServerEngine::on_post_handshake_certificate(const msg::RawMessage& m) {
         pha.expect = PostHandshakeAuth::Expect::finished;
         return {};
     }
-    std::vector<Bytes> chain;
-    chain.reserve(cert.entries.size());
-    for (auto& entry : cert.entries) {
-        if (!entry.extensions.empty())
-            return Error{Alert::unsupported_extension, "certificate entry extension not requested"};
-        chain.push_back(std::move(entry.data));
-    }
-    QTLS_TRY(config_->client_verifier->verify(chain, {}));
-    QTLS_ASSIGN_OR_RETURN(pha.leaf_public_key, certificate_public_key(chain.front()));
-    pha.chain = std::move(chain);
-    pha.expect = PostHandshakeAuth::Expect::certificate_verify;
-    return {};
+    // We request no staples from clients, so any entry extension is unsolicited.
+    QTLS_ASSIGN_OR_RETURN(PeerChain peer, take_peer_chain(cert, StapleRequests{}));
+    VerificationRequest request{peer.chain, {}, peer.stapled};
+    // The rest may wait for a deferred verification (qtls/async.h).
+    return verify_then(config_->deferred.verify_peer, config_->client_verifier.get(), std::move(request),
+                       [this, chain = std::move(peer.chain)]() mutable -> Status {
+                           auto& waiting = *post_handshake_auth_;
+                           QTLS_ASSIGN_OR_RETURN(waiting.leaf_public_key, certificate_public_key(chain.front()));
+                           waiting.chain = std::move(chain);
+                           waiting.expect = PostHandshakeAuth::Expect::certificate_verify;
+                           return {};
+                       });
 }
 
 Status ServerEngine::on_post_handshake_certificate_verify(const msg::RawMessage& m) {

@@ -11,9 +11,9 @@ Digest binder_hash(const Transcript& transcript, const CryptoProvider& p, HashAl
     return ctx->peek();
 }
 
-Digest psk_binder(const crypto::HashContextRef& h, ByteView psk, const Digest& hash) {
+Digest psk_binder(const crypto::HashContextRef& h, ByteView psk, const Digest& hash, bool external) {
     auto early = crypto::EarlySecret::derive(h, psk);
-    return crypto::finished_verify_data(h, early.binder_key(false), hash);
+    return crypto::finished_verify_data(h, early.binder_key(external), hash);
 }
 
 }  // namespace qtls::handshake

@@ -16,7 +16,8 @@ inline constexpr std::uint8_t kPskDheKe = 1;
 // transcript has chosen its hash (the first ClientHello), `alg` decides.
 Digest binder_hash(const Transcript& transcript, const CryptoProvider& p, HashAlg alg, ByteView truncated_hello);
 
-// The binder for a resumption PSK.
-Digest psk_binder(const crypto::HashContextRef& h, ByteView psk, const Digest& hash);
+// The binder for a PSK: keyed by "ext binder" for an external PSK and by
+// "res binder" for a resumption PSK (RFC 8446 §7.1).
+Digest psk_binder(const crypto::HashContextRef& h, ByteView psk, const Digest& hash, bool external = false);
 
 }  // namespace qtls::handshake

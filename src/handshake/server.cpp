@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "handshake/certificate_compression.h"
+#include "handshake/peer_chain.h"
 #include "handshake/psk.h"
 #include "handshake/signatures.h"
 #include "qtls/certs.h"
@@ -48,6 +50,13 @@ Status ServerEngine::on_handshake_message(const msg::RawMessage& m) {
         return on_end_of_early_data(m);
     if (std::holds_alternative<WaitCertificate>(state_) && m.type == HandshakeType::certificate)
         return on_client_certificate(m);
+    if (std::holds_alternative<WaitCertificate>(state_) && m.type == HandshakeType::compressed_certificate) {
+        // RFC 8879 §4: stands in for the Certificate (the transcript keeps it as sent).
+        return receive_compressed_certificate(m, config_->certificate_compression,
+                                              config_->max_handshake_message_size,
+                                              negotiated_.peer_certificate_compression,
+                                              [this](const msg::RawMessage& c) { return on_client_certificate(c); });
+    }
     if (std::holds_alternative<WaitCertificateVerify>(state_) && m.type == HandshakeType::certificate_verify)
         return on_client_certificate_verify(m);
     if (std::holds_alternative<WaitFinished>(state_) && m.type == HandshakeType::finished)
@@ -74,6 +83,7 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch,
             break;
         }
     if (!found_suite) return Error{Alert::handshake_failure, "no cipher suite in common"};
+    sel.client_suites = ch.cipher_suites;
 
     if (const auto* sni = msg::find_extension(ch.extensions, ExtensionType::server_name)) {
         QTLS_ASSIGN_OR_RETURN(sel.server_name, msg::decode_server_name(sni->body));
@@ -135,6 +145,9 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch,
     if (const auto* rsl = msg::find_extension(ch.extensions, ExtensionType::record_size_limit)) {
         QTLS_ASSIGN_OR_RETURN(sel.peer_record_size_limit, msg::decode_record_size_limit(rsl->body));
     }
+    const auto* compress_offer = msg::find_extension(ch.extensions, ExtensionType::compress_certificate);
+    QTLS_ASSIGN_OR_RETURN(sel.certificate_compression,
+                          choose_certificate_compression(config_->certificate_compression, compress_offer));
     // RFC 8446 §4.2.6; ignored over QUIC, which forbids it (RFC 9001 §4.4).
     if (const auto* pha = msg::find_extension(ch.extensions, ExtensionType::post_handshake_auth)) {
         QTLS_TRY(msg::decode_post_handshake_auth(pha->body));
@@ -153,24 +166,65 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch,
 
     sel.early_data_offered = msg::find_extension(ch.extensions, ExtensionType::early_data) != nullptr;
     if (sel.resumed) return sel;  // the PSK authenticates the server: no certificate (§2.2)
-    ClientHelloInfo info{sel.server_name, {}, client_alpn};
+    if (!config_->cert_resolver && !config_->deferred.select_certificate) {
+        // A PSK-only server (RFC 8446 §6.2: unknown_psk_identity when PSK
+        // key establishment is desired but no acceptable identity came).
+        if (sel.psk_offered) return Error{Alert::unknown_psk_identity, "no offered PSK identity is known to this server"};
+        return Error{Alert::handshake_failure, "the client offered no PSK and this server has no certificate"};
+    }
+    // Stapling requests (RFC 8446 §4.4.2.1): an ocsp status_request, an
+    // (empty) signed_certificate_timestamp request.
+    if (const auto* sr = msg::find_extension(ch.extensions, ExtensionType::status_request)) {
+        QTLS_TRY(msg::decode_status_request(sr->body));
+        sel.staple_ocsp = msg::is_ocsp_status_request(sr->body);
+    }
+    if (const auto* sct = msg::find_extension(ch.extensions, ExtensionType::signed_certificate_timestamp)) {
+        QTLS_TRY(msg::decode_sct_request(sct->body));
+        sel.staple_sct = true;
+    }
+    if (const auto* ca = msg::find_extension(ch.extensions, ExtensionType::certificate_authorities)) {
+        QTLS_ASSIGN_OR_RETURN(sel.certificate_authorities, msg::decode_certificate_authorities(ca->body));
+    }
+    ClientHelloInfo info{sel.server_name, {}, client_alpn, sel.certificate_authorities};
     std::vector<SignatureScheme> typed_schemes;
     for (auto s : client_schemes) typed_schemes.push_back(static_cast<SignatureScheme>(s));
     info.signature_schemes = typed_schemes;
-    sel.certificate = config_->cert_resolver->resolve(info);
-    if (!sel.certificate || !sel.certificate->key || sel.certificate->chain.empty())
-        return Error{Alert::handshake_failure, "no certificate for this client (server name / signature schemes)"};
-    auto scheme = choose_signature_scheme(client_schemes, config_->signature_schemes, sel.certificate->key->schemes());
-    if (!scheme) return Error{Alert::handshake_failure, "no signature scheme in common with the certificate"};
-    sel.scheme = *scheme;
+    if (config_->deferred.select_certificate) {
+        // Asked for in send_server_flight, once no HelloRetryRequest can follow (qtls/async.h).
+        sel.deferred_selection =
+            CertificateSelectionRequest{sel.server_name, typed_schemes, client_alpn, sel.certificate_authorities};
+        return sel;
+    }
+    QTLS_TRY(adopt_certificate(ch, sel, config_->cert_resolver->resolve(info), typed_schemes));
     return sel;
 }
 
-// RFC 8446 §4.2.11: accept the first offered ticket we can open, whose
-// suite hash matches and which is still fresh; its binder must verify.
+// The chosen certificate (resolver or application) and the scheme it signs
+// with for this client.
+Status ServerEngine::adopt_certificate(const msg::ClientHello& ch, Selection& sel,
+                                       std::shared_ptr<const CertifiedKey> certificate,
+                                       std::span<const SignatureScheme> client_typed_schemes) const {
+    std::vector<std::uint16_t> client_schemes;
+    for (auto s : client_typed_schemes) client_schemes.push_back(static_cast<std::uint16_t>(s));
+    sel.certificate = std::move(certificate);
+    if (!sel.certificate || !sel.certificate->key ||
+        (sel.certificate->chain.empty() && sel.certificate->raw_public_key.empty()))
+        return Error{Alert::handshake_failure, "no certificate for this client (server name / signature schemes)"};
+    // RFC 7250: an X.509 chain or a raw public key; staples belong to X.509.
+    QTLS_ASSIGN_OR_RETURN(sel.certificate_type, choose_server_certificate_type(ch.extensions, *sel.certificate));
+    if (sel.certificate_type.type == CertificateType::raw_public_key) sel.staple_ocsp = sel.staple_sct = false;
+    auto scheme = choose_signature_scheme(client_schemes, config_->signature_schemes, sel.certificate->key->schemes());
+    if (!scheme) return Error{Alert::handshake_failure, "no signature scheme in common with the certificate"};
+    sel.scheme = *scheme;
+    return {};
+}
+
+// RFC 8446 §4.2.11: accept the first offered PSK we know - a ticket we can
+// open, whose suite hash matches and which is still fresh, or an external
+// PSK from config.external_psks; its binder must verify.
 Status ServerEngine::select_psk(const msg::ClientHello& ch, ByteView raw_hello, Selection& sel) {
     const auto* pre = msg::find_extension(ch.extensions, ExtensionType::pre_shared_key);
-    if (!pre || !config_->ticketer) return {};
+    if (!pre || (!config_->ticketer && !config_->external_psks)) return {};
     const auto* modes_ext = msg::find_extension(ch.extensions, ExtensionType::psk_key_exchange_modes);
     if (!modes_ext) return Error{Alert::missing_extension, "pre_shared_key without psk_key_exchange_modes"};
     QTLS_ASSIGN_OR_RETURN(auto modes, msg::decode_psk_key_exchange_modes(modes_ext->body));
@@ -180,10 +234,18 @@ Status ServerEngine::select_psk(const msg::ClientHello& ch, ByteView raw_hello, 
     const bool ke = contains(modes, kPskKe) && config_->accept_psk_ke;
     if (!dhe && !ke) return {};
     QTLS_ASSIGN_OR_RETURN(msg::OfferedPsks offered, msg::decode_pre_shared_key_client(pre->body));
+    sel.psk_offered = true;
     const SuiteInfo* suite = suite_info(sel.suite);
     const std::uint64_t now = now_ms();
     for (std::size_t i = 0; i < offered.identities.size(); ++i) {
-        auto state = config_->ticketer->open(offered.identities[i].identity);
+        std::optional<ResumptionState> state;
+        if (config_->ticketer) state = config_->ticketer->open(offered.identities[i].identity);
+        if (!state && config_->external_psks) {
+            QTLS_TRY(select_external_psk(offered, i, raw_hello, sel));
+            sel.psk_with_dhe = dhe;
+            if (sel.resumed) return {};
+            continue;
+        }
         if (!state || suite_info(state->suite)->hash != suite->hash) continue;
         if (now < state->issued_at_ms || now - state->issued_at_ms >= std::uint64_t{state->lifetime_s} * 1000) continue;
         if (state->server_name != sel.server_name) continue;  // §4.6.1: resume only the same server name
@@ -202,6 +264,42 @@ Status ServerEngine::select_psk(const msg::ClientHello& ch, ByteView raw_hello, 
         sel.psk_with_dhe = dhe;
         return {};
     }
+    return {};
+}
+
+// An external PSK (qtls/external_psk.h) for identity i, if we know it. Its
+// hash decides the suite: when the server's preferred suite has another
+// hash, the most preferred common suite with the PSK's hash is used
+// (RFC 8446 §4.2.11: the server selects a compatible PSK and suite).
+Status ServerEngine::select_external_psk(const msg::OfferedPsks& offered, std::size_t i, ByteView raw_hello,
+                                         Selection& sel) {
+    const Bytes& identity = offered.identities[i].identity;
+    if (identity.size() > kMaxExternalPskIdentityLength) return {};
+    std::optional<ExternalPsk> psk = config_->external_psks->find(identity);
+    if (!psk || !suite_info(psk->suite)) return {};
+    const HashAlg hash = suite_info(psk->suite)->hash;
+    // After a HelloRetryRequest the suite, and so the transcript hash, is fixed (§4.1.4).
+    if (suite_ && suite_->hash != hash) return {};
+    std::optional<CipherSuite> suite;
+    for (CipherSuite s : config_->cipher_suites)
+        if (contains(sel.client_suites, static_cast<std::uint16_t>(s)) && suite_info(s)->hash == hash) {
+            suite = s;
+            break;
+        }
+    if (!suite) return {};
+    const std::size_t binders_len = msg::binders_encoded_length(offered);
+    if (binders_len > raw_hello.size()) return Error{Alert::decode_error, "PSK binders exceed the ClientHello"};
+    Digest transcript_hash = binder_hash(transcript_, *provider_, hash, raw_hello.first(raw_hello.size() - binders_len));
+    Digest expected = psk_binder({provider_.get(), hash}, psk->key.view(), transcript_hash, true);
+    if (!constant_time_equal(expected.view(), offered.binders[i]))
+        return Error{Alert::decrypt_error, "external PSK binder does not verify (wrong key?)"};
+    sel.suite = *suite;
+    sel.resumed = true;
+    sel.external_psk = true;
+    sel.external_psk_identity = identity;
+    sel.psk = std::move(psk->key);
+    sel.binder = offered.binders[i];
+    sel.psk_identity = static_cast<std::uint16_t>(i);
     return {};
 }
 
@@ -254,6 +352,11 @@ Status ServerEngine::on_client_hello(const msg::RawMessage& m) {
     QTLS_TRY(select_suite(sel.suite));
     transcript_.add(m.full);
     decide_early_data(ch, sel);
+    // §7.5: the early exporter exists once a ClientHello offering 0-RTT
+    // with a PSK we accepted arrived, whether or not 0-RTT is accepted.
+    if (sel.early_data_offered && sel.resumed && !sel.external_psk)
+        set_early_exporter(hash_ref(), crypto::EarlySecret::derive(hash_ref(), sel.psk.view())
+                                           .early_exporter_master_secret(transcript_.current()));
     return send_server_flight(ch, sel);
 }
 
@@ -267,6 +370,7 @@ void ServerEngine::decide_early_data(const msg::ClientHello& ch, Selection& sel)
     const std::uint64_t now = now_ms();
     if (config_->max_early_data == 0) return reject("0-RTT is disabled on this server");
     if (!sel.resumed || sel.psk_identity != 0) return reject("0-RTT needs the first offered PSK");
+    if (sel.external_psk) return reject("0-RTT is not accepted with external PSKs");
     if (sel.ticket->max_early_data == 0) return reject("the ticket does not allow 0-RTT");
     if (sel.ticket->suite != sel.suite) return reject("the cipher suite differs from the ticket's");
     if (sel.ticket->alpn != sel.alpn) return reject("the ALPN protocol differs from the ticket's");
@@ -317,15 +421,19 @@ Status ServerEngine::send_hello_retry_request(const msg::ClientHello& ch, const 
 }
 
 Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Selection& sel) {
+    if (sel.deferred_selection) return defer_certificate_selection(ch, sel);
     negotiated_.group = sel.group;
     negotiated_.alpn = sel.alpn;
     negotiated_.server_name = sel.server_name;
     negotiated_.peer_record_size_limit = sel.peer_record_size_limit;
     negotiated_.post_handshake_auth = sel.post_handshake_auth;
+    negotiated_.peer_certificate_authorities = sel.certificate_authorities;
     if (!sel.resumed) negotiated_.own_signature_scheme = sel.scheme;
     if (is_quic()) emit(PeerTransportParameters{sel.transport_parameters});
 
-    negotiated_.resumed = sel.resumed;
+    negotiated_.resumed = sel.resumed && !sel.external_psk;
+    negotiated_.external_psk = sel.external_psk;
+    negotiated_.external_psk_identity = sel.external_psk_identity;
     if (sel.early_data_offered) {
         negotiated_.early_data_accepted = sel.early_data_accepted;
         emit(EarlyDataStatus{sel.early_data_accepted, sel.early_data_reason});
@@ -379,6 +487,11 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
     if (sel.sni_received) put(ee.extensions, ExtensionType::server_name, msg::encode_server_name_ack());
     if (!sel.alpn.empty()) put(ee.extensions, ExtensionType::alpn, msg::encode_alpn_server(sel.alpn));
     if (sel.early_data_accepted) put(ee.extensions, ExtensionType::early_data, msg::encode_early_data());
+    if (!sel.resumed && sel.certificate_type.answer) {  // RFC 7250 §4.2
+        negotiated_.server_certificate_type = sel.certificate_type.type;
+        put(ee.extensions, ExtensionType::server_certificate_type,
+            msg::encode_certificate_type_selected(static_cast<std::uint8_t>(sel.certificate_type.type)));
+    }
     if (is_quic()) {
         Bytes tp = options_.quic_transport_parameters;
         if (options_.quic_transport_parameters_callback) {
@@ -389,46 +502,76 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
     if (hooks_ && hooks_->encrypted_extensions) hooks_->encrypted_extensions(ee);
     send_message(Epoch::handshake, ee.encode());
 
-    if (!sel.resumed) QTLS_TRY(send_certificate_flight(sel));
+    // What follows CertificateVerify, which may wait for a deferred
+    // signature (qtls/async.h).
+    auto finish = [this, server_hs, hs, early_data_accepted = sel.early_data_accepted,
+                   resumed = sel.resumed]() -> Status {
+        send_message(Epoch::handshake, finished_message(server_hs));
+        derive_application_secrets(hs.next());
+        emit_secret(Epoch::application, Direction::write, server_app_secret_, "SERVER_TRAFFIC_SECRET_0");
 
-    send_message(Epoch::handshake, finished_message(server_hs));
-    derive_application_secrets(hs.next());
-    emit_secret(Epoch::application, Direction::write, server_app_secret_, "SERVER_TRAFFIC_SECRET_0");
-
-    read_epoch_ = Epoch::handshake;
-    if (sel.early_data_accepted && !is_quic()) {
-        // §4.5: the client ends its early data with EndOfEarlyData (TCP only).
-        read_epoch_ = Epoch::early_data;
-        state_ = WaitEndOfEarlyData{};
-    } else if (config_->client_auth != ClientAuth::none && !sel.resumed)
-        state_ = WaitCertificate{};
-    else
-        state_ = WaitFinished{};
-    return {};
+        read_epoch_ = Epoch::handshake;
+        if (early_data_accepted && !is_quic()) {
+            // §4.5: the client ends its early data with EndOfEarlyData (TCP only).
+            read_epoch_ = Epoch::early_data;
+            state_ = WaitEndOfEarlyData{};
+        } else if (config_->client_auth != ClientAuth::none && !resumed)
+            state_ = WaitCertificate{};
+        else
+            state_ = WaitFinished{};
+        return {};
+    };
+    if (sel.resumed) return finish();
+    return send_certificate_flight(sel, std::move(finish));
 }
 
 // CertificateRequest, Certificate and CertificateVerify (§4.3.2, §4.4.2, §4.4.3).
-Status ServerEngine::send_certificate_flight(const Selection& sel) {
+Status ServerEngine::send_certificate_flight(const Selection& sel, std::function<Status()> then) {
     if (config_->client_auth != ClientAuth::none) {
         msg::CertificateRequest cr;
         std::vector<std::uint16_t> schemes;
         for (auto s : config_->signature_schemes) schemes.push_back(static_cast<std::uint16_t>(s));
         put(cr.extensions, ExtensionType::signature_algorithms, msg::encode_signature_algorithms(schemes));
+        // §4.2.4: the CAs our client verifier trusts, when configured.
+        if (!config_->certificate_authorities.empty())
+            put(cr.extensions, ExtensionType::certificate_authorities,
+                msg::encode_certificate_authorities(config_->certificate_authorities));
+        // RFC 8879 §3: the client may compress its Certificate.
+        if (!config_->certificate_compression.empty())
+            put(cr.extensions, ExtensionType::compress_certificate,
+                compress_certificate_offer(config_->certificate_compression));
         if (hooks_ && hooks_->certificate_request) hooks_->certificate_request(cr);
         send_message(Epoch::handshake, cr.encode());
     }
 
     msg::Certificate cert;
-    for (const auto& der : sel.certificate->chain) cert.entries.push_back({der, {}});
-    send_message(Epoch::handshake, cert.encode());
+    fill_certificate_entries(*sel.certificate, sel.certificate_type.type, cert);
+    // §4.4.2.1: staples go in the leaf's entry, only when the client asked.
+    const CertifiedKey& key = *sel.certificate;
+    auto& leaf_exts = cert.entries.front().extensions;
+    if (sel.staple_ocsp && !key.ocsp_response.empty())
+        put(leaf_exts, ExtensionType::status_request, msg::encode_certificate_status(key.ocsp_response));
+    if (sel.staple_sct && !key.sct_list.empty())
+        put(leaf_exts, ExtensionType::signed_certificate_timestamp, msg::encode_sct_list(key.sct_list));
+    if (sel.certificate_compression) {  // RFC 8879 §4
+        QTLS_ASSIGN_OR_RETURN(Bytes compressed,
+                              compressed_certificate_message(*sel.certificate_compression, cert.encode(), true));
+        negotiated_.own_certificate_compression = sel.certificate_compression;
+        send_message(Epoch::handshake, compressed);
+    } else {
+        send_message(Epoch::handshake, cert.encode());
+    }
 
     Bytes input = certificate_verify_input(Side::server, transcript_.current());
-    QTLS_ASSIGN_OR_RETURN(Bytes signature, sel.certificate->key->sign(sel.scheme, input));
-    msg::CertificateVerify cv;
-    cv.scheme = static_cast<std::uint16_t>(sel.scheme);
-    cv.signature = std::move(signature);
-    send_message(Epoch::handshake, cv.encode());
-    return {};
+    SignRequest request{sel.scheme, std::move(input), sel.certificate};
+    return sign_then(config_->deferred.sign, std::move(request),
+                     [this, scheme = sel.scheme, then = std::move(then)](Bytes signature) -> Status {
+                         msg::CertificateVerify cv;
+                         cv.scheme = static_cast<std::uint16_t>(scheme);
+                         cv.signature = std::move(signature);
+                         send_message(Epoch::handshake, cv.encode());
+                         return then();
+                     });
 }
 
 Status ServerEngine::on_end_of_early_data(const msg::RawMessage& m) {
@@ -452,18 +595,19 @@ Status ServerEngine::on_client_certificate(const msg::RawMessage& m) {
     }
     if (cert.entries.size() > kMaxCertificateChainLength)
         return Error{Alert::bad_certificate, "client certificate chain longer than kMaxCertificateChainLength"};
-    std::vector<Bytes> chain;
-    for (auto& entry : cert.entries) {
-        if (!entry.extensions.empty())
-            return Error{Alert::unsupported_extension, "certificate entry extension not requested"};
-        chain.push_back(std::move(entry.data));
-    }
-    QTLS_TRY(config_->client_verifier->verify(chain, {}));
-    QTLS_ASSIGN_OR_RETURN(Bytes spki, certificate_public_key(chain.front()));
-    negotiated_.peer_certificates = std::move(chain);
-    transcript_.add(m.full);
-    state_ = WaitCertificateVerify{std::move(spki)};
-    return {};
+    // We request no staples from clients, so any entry extension is unsolicited.
+    QTLS_ASSIGN_OR_RETURN(PeerChain peer, take_peer_chain(cert, StapleRequests{}));
+    VerificationRequest request{peer.chain, {}, peer.stapled};
+    // The rest may wait for a deferred verification (qtls/async.h).
+    return verify_then(config_->deferred.verify_peer, config_->client_verifier.get(), std::move(request),
+                       [this, chain = std::move(peer.chain), full = Bytes(m.full.begin(), m.full.end())]() mutable
+                       -> Status {
+                           QTLS_ASSIGN_OR_RETURN(Bytes spki, certificate_public_key(chain.front()));
+                           negotiated_.peer_certificates = std::move(chain);
+                           transcript_.add(full);
+                           state_ = WaitCertificateVerify{std::move(spki)};
+                           return {};
+                       });
 }
 
 Status ServerEngine::on_client_certificate_verify(const msg::RawMessage& m) {

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "msg/compressed_certificate.h"
 #include "msg/msg.h"
+#include "qtls/cert_compression.h"
 #include "qtls/certs.h"
 
 namespace qtls::msg {
@@ -102,6 +104,13 @@ std::string describe_client_hello(ByteView body) {
             out += " psk_identities=" + std::to_string(v->identities.size());
     }
     if (find_extension(ch->extensions, ExtensionType::early_data)) out += " early_data";
+    if (auto* e = find_extension(ch->extensions, ExtensionType::record_size_limit)) {
+        if (auto v = decode_record_size_limit(e->body); v.ok()) out += " record_size_limit=" + std::to_string(*v);
+    }
+    if (auto* e = find_extension(ch->extensions, ExtensionType::server_certificate_type)) {
+        if (auto v = decode_certificate_types(e->body); v.ok())
+            out += " server_certificate_types=" + list(*v, [](std::uint8_t t) { return std::to_string(t); });
+    }
     if (find_extension(ch->extensions, ExtensionType::cookie)) out += " cookie";
     if (find_extension(ch->extensions, ExtensionType::quic_transport_parameters)) out += " quic_transport_parameters";
     out += " extensions=" + std::to_string(ch->extensions.size());
@@ -144,6 +153,10 @@ std::string describe_encrypted_extensions(ByteView body) {
         if (auto v = decode_record_size_limit(e->body); v.ok()) out += " record_size_limit=" + std::to_string(*v);
     }
     if (find_extension(ee->extensions, ExtensionType::supported_groups)) out += " groups_advertised";
+    if (auto* e = find_extension(ee->extensions, ExtensionType::server_certificate_type)) {
+        if (auto v = decode_certificate_type_selected(e->body); v.ok())
+            out += " server_certificate_type=" + std::to_string(*v);
+    }
     if (find_extension(ee->extensions, ExtensionType::quic_transport_parameters)) out += " quic_transport_parameters";
     out += " extensions=" + std::to_string(ee->extensions.size());
     return out;
@@ -194,6 +207,14 @@ std::string describe_body(HandshakeType type, ByteView body) {
             auto ku = KeyUpdate::decode(body);
             if (!ku.ok()) return malformed(ku.error());
             return ku->request == KeyUpdate::Request::requested ? " update_requested" : " update_not_requested";
+        }
+        case HandshakeType::compressed_certificate: {
+            // RFC 8879 §4: what the trace needs to show compression happened.
+            auto cc = CompressedCertificate::decode(body);
+            if (!cc.ok()) return malformed(cc.error());
+            const std::string_view name = to_string(static_cast<CertificateCompression>(cc->algorithm));
+            return " algorithm=" + (name == "unknown" ? hex16(cc->algorithm) : std::string(name)) +
+                   " uncompressed_length=" + std::to_string(cc->uncompressed_length);
         }
         case HandshakeType::finished:
         case HandshakeType::end_of_early_data:

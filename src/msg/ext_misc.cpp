@@ -98,6 +98,8 @@ Status decode_status_request(ByteView body) {
     return {};
 }
 
+bool is_ocsp_status_request(ByteView body) { return !body.empty() && body[0] == kStatusTypeOcsp; }
+
 // RFC 8446 §4.4.2.1 / RFC 6066 §8: CertificateStatus { status_type ocsp(1);
 //   opaque OCSPResponse<1..2^24-1>; }
 Bytes encode_certificate_status(ByteView ocsp_response) {

@@ -39,6 +39,9 @@ Bytes encode_status_request_ocsp();
 // An empty body (as the server sends in CertificateRequest, §4.4.2.1) is
 // accepted too.
 Status decode_status_request(ByteView body);
+// True when a (well-formed) CertificateStatusRequest asks for ocsp, the
+// only status type TLS 1.3 staples (RFC 8446 §4.4.2.1).
+bool is_ocsp_status_request(ByteView body);
 // status_request in a CertificateEntry (RFC 8446 §4.4.2.1): CertificateStatus
 // { status_type ocsp(1); opaque OCSPResponse<1..2^24-1>; }.
 Bytes encode_certificate_status(ByteView ocsp_response);

@@ -19,8 +19,9 @@ enum : unsigned {
 };
 
 // Where each known extension may appear. RFC 8446 §4.2 table, plus RFC 8449
-// §4, §7 (record_size_limit: CH, EE) and RFC 9001 §8.2
-// (quic_transport_parameters: CH, EE).
+// §4, §7 (record_size_limit: CH, EE), RFC 9001 §8.2
+// (quic_transport_parameters: CH, EE) and RFC 7250 §4 with RFC 8446 §4.3.1
+// (client/server_certificate_type: CH, EE).
 unsigned allowed_contexts(ExtensionType t) {
     switch (t) {
         case ExtensionType::server_name: return kCH | kEE;
@@ -29,7 +30,11 @@ unsigned allowed_contexts(ExtensionType t) {
         case ExtensionType::signature_algorithms: return kCH | kCR;
         case ExtensionType::alpn: return kCH | kEE;
         case ExtensionType::signed_certificate_timestamp: return kCH | kCR | kCT;
+        case ExtensionType::client_certificate_type: return kCH | kEE;
+        case ExtensionType::server_certificate_type: return kCH | kEE;
         case ExtensionType::padding: return kCH;
+        // RFC 8879 §3: offered by whoever receives a certificate.
+        case ExtensionType::compress_certificate: return kCH | kCR;
         case ExtensionType::record_size_limit: return kCH | kEE;
         case ExtensionType::pre_shared_key: return kCH | kSH;
         case ExtensionType::early_data: return kCH | kEE | kNST;

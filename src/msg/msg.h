@@ -5,6 +5,7 @@
 #include "msg/certificate.h"
 #include "msg/certificate_request.h"
 #include "msg/certificate_verify.h"
+#include "msg/compressed_certificate.h"
 #include "msg/client_hello.h"
 #include "msg/encrypted_extensions.h"
 #include "msg/extension_codecs.h"

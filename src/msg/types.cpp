@@ -16,6 +16,7 @@ bool is_wire_handshake_type(std::uint8_t type) {
         case HandshakeType::certificate_verify:
         case HandshakeType::finished:
         case HandshakeType::key_update:
+        case HandshakeType::compressed_certificate:
             return true;
         case HandshakeType::message_hash:
             return false;
@@ -31,7 +32,10 @@ bool is_known_extension_type(std::uint16_t type) {
         case ExtensionType::signature_algorithms:
         case ExtensionType::alpn:
         case ExtensionType::signed_certificate_timestamp:
+        case ExtensionType::client_certificate_type:
+        case ExtensionType::server_certificate_type:
         case ExtensionType::padding:
+        case ExtensionType::compress_certificate:
         case ExtensionType::record_size_limit:
         case ExtensionType::pre_shared_key:
         case ExtensionType::early_data:
@@ -61,6 +65,7 @@ std::string_view to_string(HandshakeType t) {
         case HandshakeType::certificate_verify: return "CertificateVerify";
         case HandshakeType::finished: return "Finished";
         case HandshakeType::key_update: return "KeyUpdate";
+        case HandshakeType::compressed_certificate: return "CompressedCertificate";
         case HandshakeType::message_hash: return "message_hash";
     }
     return "unknown";

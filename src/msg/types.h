@@ -23,12 +23,14 @@ enum class HandshakeType : std::uint8_t {
     certificate_verify = 15,
     finished = 20,
     key_update = 24,
+    compressed_certificate = 25,  // RFC 8879 §4
     message_hash = 254,
 };
 
 // RFC 8446 §4.2 (ExtensionType), plus RFC 6066 (server_name, status_request),
 // RFC 7301 (alpn), RFC 6962 (signed_certificate_timestamp), RFC 7685
-// (padding), RFC 8449 (record_size_limit) and RFC 9001 §8.2
+// (padding), RFC 7250 (client/server_certificate_type), RFC 8449
+// (record_size_limit) and RFC 9001 §8.2
 // (quic_transport_parameters).
 enum class ExtensionType : std::uint16_t {
     server_name = 0,
@@ -37,7 +39,10 @@ enum class ExtensionType : std::uint16_t {
     signature_algorithms = 13,
     alpn = 16,
     signed_certificate_timestamp = 18,
+    client_certificate_type = 19,
+    server_certificate_type = 20,
     padding = 21,
+    compress_certificate = 27,  // RFC 8879 §3
     record_size_limit = 28,
     pre_shared_key = 41,
     early_data = 42,

@@ -99,6 +99,9 @@ Status Connection::Impl::drain_events() {
                 } else if constexpr (std::is_same_v<T, EarlyDataStatus>) {
                     on_early_data_status(e.accepted);
                     return {};
+                } else if constexpr (std::is_same_v<T, OperationPending>) {
+                    pending_operation = std::move(e);
+                    return {};
                 } else if constexpr (std::is_same_v<T, HandshakeComplete>) {
                     QTLS_TRY(flush_stage());
                     handshake_complete = true;
@@ -194,6 +197,7 @@ Status Connection::process() {
     // Events the engine may hold from outside process() (e.g. a KeyUpdate).
     if (c.state == CloseState::open) QTLS_TRY(c.drain_events());
     while (c.state == CloseState::open) {
+        if (c.pending_operation) break;  // the rest waits for resume()
         if (c.plaintext.size() >= c.options.max_buffered_plaintext) break;  // read() first
         if (c.in.size() < kRecordHeaderLength) break;
         const RecordHeader h = parse_record_header(c.in.data().data());
@@ -306,6 +310,26 @@ Status Connection::request_client_certificate(bool certificate_required) {
     return c.drain_events();
 }
 
+// ---- asynchronous operations ----
+
+const std::optional<OperationPending>& Connection::pending_operation() const { return impl_->pending_operation; }
+
+Status Connection::resume(std::uint64_t id, OperationAnswer answer) {
+    Impl& c = *impl_;
+    if (c.state == CloseState::failed || c.state == CloseState::truncated) return *c.error;
+    if (!c.engine) return make_error(Alert::internal_error, kNotStarted);
+    Status st = c.engine->resume(id, std::move(answer));
+    if (!st) {
+        // An answer that failed the handshake queued its alert (drained now);
+        // misuse queued nothing and leaves the connection as it was.
+        if (Status drained = c.drain_events(); !drained) return drained;
+        return st;
+    }
+    c.pending_operation.reset();  // the engine may queue the next one
+    QTLS_TRY(c.drain_events());
+    return process();
+}
+
 // ---- state ----
 
 bool Connection::handshake_complete() const { return impl_->handshake_complete; }
@@ -318,6 +342,11 @@ Side Connection::side() const { return impl_->engine->side(); }
 
 Status Connection::export_keying_material(std::string_view label, ByteView context, MutableByteView out) const {
     return impl_->engine->export_keying_material(label, context, out);
+}
+
+Status Connection::export_early_keying_material(std::string_view label, ByteView context,
+                                                MutableByteView out) const {
+    return impl_->engine->export_early_keying_material(label, context, out);
 }
 
 void Connection::release_buffers() {

@@ -37,6 +37,7 @@ Result<Connection> Connection::client(std::shared_ptr<const ClientConfig> config
     // RFC 8446 §D.4: compatibility mode is the client's choice.
     connection_options.middlebox_compat = connection_options.middlebox_compat && config->middlebox_compat;
     connection_options.max_early_data = 0;
+    connection_options.logger = config->logger;
     options.transport = Transport::tcp;
     // 0-RTT: this connection's copy of the config sees which ticket is used.
     std::shared_ptr<TicketLimitProbe> probe;
@@ -60,6 +61,7 @@ Result<Connection> Connection::server(std::shared_ptr<const ServerConfig> config
     ProviderPtr provider = config->provider ? config->provider : default_provider();
     // RFC 8446 §4.2.10: the limit the tickets advertise is the one enforced.
     connection_options.max_early_data = config->max_early_data;
+    connection_options.logger = config->logger;
     ServerOptions options;
     options.transport = Transport::tcp;
     auto engine = Engine::server(std::move(config), std::move(options));

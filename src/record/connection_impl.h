@@ -63,6 +63,8 @@ struct QTLS_INTERNAL Connection::Impl {
     bool close_notify_sent = false;
 
     bool handshake_complete = false;
+    // The OperationPending event the engine waits on (qtls/async.h).
+    std::optional<OperationPending> pending_operation;
     CloseState state = CloseState::open;
     std::optional<Error> error;
 

@@ -138,7 +138,10 @@ Status Connection::Impl::handle_alert(ByteView content) {
             // RFC 8446 §6.2: every other alert (whatever its level) ends the
             // connection; no alert is sent in reply.
             peer_alert = description;
-            if (auto logger = default_logger(); logger && logger->enabled(LogLevel::error))
+            // The config's logger, like the engine's own lines; the default
+            // only when the config sets none.
+            if (auto logger = options.logger ? options.logger : default_logger();
+                logger && logger->enabled(LogLevel::error))
                 logger->callback(LogLevel::error, "record",
                                  std::string(handshake_complete ? "connection" : "handshake") +
                                      " failed: peer sent alert " + std::string(to_string(description)));

@@ -130,6 +130,7 @@ Status drive_handshake(Connection& c, int fd, int timeout_ms) {
         QTLS_TRY(flush_pending(c, fd, deadline));
         if (c.handshake_complete()) return {};
         if (auto e = c.error()) return *e;
+        if (c.pending_operation()) return make_error(Alert::internal_error, kOperationPending);
         if (c.close_state() == CloseState::close_notify_received)
             return make_error(Alert::internal_error, kClosedDuringHandshake);
         auto got = receive(c, fd, deadline);

@@ -100,21 +100,28 @@ std::shared_ptr<const CertifiedKey> SniCertResolver::resolve(const ClientHelloIn
 }
 
 Result<std::shared_ptr<const CertifiedKey>> load_certified_key(const std::string& cert_pem_path,
-                                                               const std::string& key_path) {
-    QTLS_ASSIGN_OR_RETURN(std::vector<Bytes> chain, load_certificate_chain_file(cert_pem_path));
-    QTLS_ASSIGN_OR_RETURN(crypto::PkeyPtr key, crypto::decode_private_key_file(key_path));
-    crypto::X509Ptr leaf = x509::decode_certificate(chain.front());
-    if (!leaf) return Error{Alert::internal_error, "invalid certificate in PEM input"};
+                                                               const std::string& key_path, FileError* failure) {
+    auto fail = [failure](const std::string& path, Error e) {
+        if (failure) *failure = FileError{path, e};
+        return e;
+    };
+    auto chain = load_certificate_chain_file(cert_pem_path);
+    if (!chain) return fail(cert_pem_path, chain.error());
+    auto key = crypto::decode_private_key_file(key_path);
+    if (!key) return fail(key_path, key.error());
+    crypto::X509Ptr leaf = x509::decode_certificate(chain->front());
+    if (!leaf) return fail(cert_pem_path, Error{Alert::internal_error, "invalid certificate in PEM input"});
     // A mismatched pair would only show up as a CertificateVerify failure at
     // the peer (RFC 8446 §4.4.3); catch it at load time instead.
     const EVP_PKEY* cert_key = X509_get0_pubkey(leaf.get());
-    const bool same = cert_key && EVP_PKEY_eq(cert_key, key.get()) == 1;
+    const bool same = cert_key && EVP_PKEY_eq(cert_key, key->get()) == 1;
     ERR_clear_error();
-    if (!same) return Error{Alert::internal_error, "private key does not match the certificate"};
-    QTLS_ASSIGN_OR_RETURN(std::shared_ptr<Signer> signer, crypto::make_openssl_signer(std::move(key)));
+    if (!same) return fail(key_path, Error{Alert::internal_error, "private key does not match the certificate"});
+    auto signer = crypto::make_openssl_signer(std::move(*key));
+    if (!signer) return fail(key_path, signer.error());
     auto ck = std::make_shared<CertifiedKey>();
-    ck->chain = std::move(chain);
-    ck->key = std::move(signer);
+    ck->chain = std::move(*chain);
+    ck->key = std::move(*signer);
     return std::shared_ptr<const CertifiedKey>(std::move(ck));
 }
 

@@ -13,7 +13,9 @@
 #include "qtls/certs.h"
 #include "x509/decode.h"
 #include "x509/decode_cache.h"
+#include "x509/ocsp_staple.h"
 #include "x509/pins.h"
+#include "x509/trust_store.h"
 #include "x509/verify_error.h"
 
 namespace qtls {
@@ -54,9 +56,21 @@ public:
         : store_(std::move(store)),
           purpose_(options.client_certificates ? X509_PURPOSE_SSL_CLIENT : X509_PURPOSE_SSL_SERVER),
           fixed_time_(options.fixed_time),
-          pins_(options.spki_sha256_pins) {}
+          pins_(options.spki_sha256_pins),
+          check_ocsp_(options.check_ocsp_staple),
+          require_ocsp_(options.require_ocsp_staple) {
+        // The OCSP signer's chain (check_ocsp_staple) is built from the
+        // store's own parameters, so a fixed time must live there too.
+        if (fixed_time_ != 0)
+            X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store_.get()), static_cast<time_t>(fixed_time_));
+    }
 
     Status verify(std::span<const Bytes> chain, std::string_view peer_name) override {
+        return verify_stapled(chain, peer_name, StapledResponses{});
+    }
+
+    Status verify_stapled(std::span<const Bytes> chain, std::string_view peer_name,
+                          const StapledResponses& stapled) override {
         if (chain.empty()) return Error{Alert::bad_certificate, "empty certificate chain"};
         crypto::X509Ptr leaf = decoded_.get(chain[0]);
         if (!leaf) return Error{Alert::bad_certificate, "malformed certificate"};
@@ -91,38 +105,38 @@ public:
         if (!peer_name.empty() && !name_matches(leaf.get(), peer_name))
             return Error{Alert::bad_certificate, "certificate does not match the server name"};
         // Pins narrow what the CA path already allows (RFC 7469 §2.6).
-        return x509::check_spki_pins(X509_STORE_CTX_get0_chain(ctx.get()), pins_);
+        QTLS_TRY(x509::check_spki_pins(X509_STORE_CTX_get0_chain(ctx.get()), pins_));
+        return check_staple(stapled, X509_STORE_CTX_get0_chain(ctx.get()));
     }
 
 private:
+    // RFC 6066 §8 / RFC 8446 §4.4.2.1, on the chain X509_verify_cert built.
+    Status check_staple(const StapledResponses& stapled, STACK_OF(X509) * verified) {
+        if (stapled.ocsp_response.empty()) {
+            if (require_ocsp_) return Error{Alert::bad_certificate_status_response, "no OCSP response was stapled"};
+            return {};
+        }
+        if (!check_ocsp_) return {};
+        const std::int64_t now = fixed_time_ != 0 ? fixed_time_ : static_cast<std::int64_t>(std::time(nullptr));
+        return x509::check_ocsp_staple(stapled.ocsp_response, verified, store_.get(), now);
+    }
+
     crypto::X509StorePtr store_;
     int purpose_;
     std::int64_t fixed_time_;
     std::vector<Bytes> pins_;
+    bool check_ocsp_;
+    bool require_ocsp_;
     x509::DecodedCertCache decoded_;  // the parse only; every check reruns
 };
 
 }  // namespace
 
-Result<std::shared_ptr<CertVerifier>> x509_verifier(const X509VerifierOptions& options) {
-    if (options.ca_file.empty() && options.ca_dir.empty() && !options.system_roots)
-        return Error{Alert::internal_error, "no trust anchors configured (ca_file, ca_dir or system_roots)"};
+Result<std::shared_ptr<CertVerifier>> x509_verifier(const X509VerifierOptions& options, FileError* failure) {
     for (const Bytes& pin : options.spki_sha256_pins)
         if (pin.size() != x509::kSpkiPinSize)
             return Error{Alert::internal_error, "an SPKI pin must be a 32-byte SHA-256 digest"};
-    crypto::X509StorePtr store(X509_STORE_new());
-    if (!store) return Error{Alert::internal_error, "out of memory"};
-    Status st;
-    if (!options.ca_file.empty() && X509_STORE_load_file(store.get(), options.ca_file.c_str()) != 1)
-        st = Error{Alert::internal_error, "cannot load the CA file"};
-    else if (!options.ca_dir.empty() && X509_STORE_load_path(store.get(), options.ca_dir.c_str()) != 1)
-        st = Error{Alert::internal_error, "cannot use the CA directory"};
-    // The platform bundle: OPENSSLDIR (/etc/ssl/certs on Debian and
-    // derivatives), or $SSL_CERT_FILE / $SSL_CERT_DIR when set.
-    else if (options.system_roots && X509_STORE_set_default_paths(store.get()) != 1)
-        st = Error{Alert::internal_error, "cannot load the system trust store"};
-    ERR_clear_error();
-    if (!st) return st.error();
+    QTLS_ASSIGN_OR_RETURN(crypto::X509StorePtr store, x509::load_trust_store(options, failure));
     return std::shared_ptr<CertVerifier>(std::make_shared<X509Verifier>(std::move(store), options));
 }
 

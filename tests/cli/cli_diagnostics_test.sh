@@ -3,7 +3,8 @@
 # server on 127.0.0.1 (ephemeral port): QTLS_LOG=trace shows every handshake
 # message; a failed handshake names side, alert and cause on both ends;
 # --insecure-skip-verify warns; --pin-sha256 accepts the right key and
-# rejects another with bad_certificate. Every process is bounded.
+# rejects another with bad_certificate; --ca-dir and --system-roots; a file
+# that cannot be loaded is named. Every process is bounded.
 #   cli_diagnostics_test.sh PATH/TO/qtls
 set -u
 QTLS=$(realpath "${1:?path to the qtls program}")
@@ -49,7 +50,9 @@ for msg in "sent initial: ClientHello" "received initial: ServerHello" "received
            "handshake complete: suite="; do
   grep -q "client .*$msg" trace.err || fail "QTLS_LOG=trace shows no '$msg': $(head -20 trace.err)"
 done
-grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} client trace ' trace.err || fail "log lines lack time and side"
+grep -qE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} client trace: sent initial: ClientHello' trace.err ||
+  fail "log lines lack time and side: $(head -2 trace.err)"
+grep -q ' client trace client: ' trace.err && fail "log lines name the side twice: $(grep -m1 ' client trace client: ' trace.err)"
 ok "QTLS_LOG=trace shows every handshake message"
 client quiet --servername localhost || fail "client failed"
 ! grep -q ' trace \| debug ' quiet.err || fail "logging without QTLS_LOG"
@@ -75,4 +78,22 @@ grep -q '^qtls client: handshake failed: local alert bad_certificate (no certifi
 client badpin --servername localhost --pin-sha256 'not-base64' && fail "malformed pin accepted"
 [ $? = 2 ] || fail "a malformed pin is not a usage error"
 ok "--pin-sha256 accepts the right key, rejects another with bad_certificate"
+# Root stores: a hashed directory (--ca-dir, alias --CApath), the system
+# store (which cannot hold this test's CA), and errors naming the file.
+bare() {  # NAME ARGS... : like client, without --CAfile
+  local name=$1; shift
+  echo "ping" | timeout $LIMIT "$QTLS" client "$ADDR" --servername localhost "$@" > "$name.out" 2> "$name.err"
+}
+{ mkdir hashed && cp ca.pem hashed/ && openssl rehash hashed; } > rehash.log 2>&1 || fail "openssl rehash: $(tail -2 rehash.log)"
+bare cadir --ca-dir hashed || fail "--ca-dir failed: $(tail -2 cadir.err)"
+grep -q '^ping' cadir.out || fail "no echo with --ca-dir"
+bare capath --CApath hashed || fail "--CApath failed: $(tail -2 capath.err)"
+bare system --system-roots && fail "the system store trusted the test CA"
+grep -q '^qtls client: handshake failed: local alert unknown_ca' system.err ||
+  fail "--system-roots: $(grep -m1 '^qtls client' system.err)"
+bare nodir --ca-dir "$WORK/missing" && fail "a missing --ca-dir was accepted"
+grep -q "$WORK/missing: no such directory" nodir.err || fail "missing --ca-dir: $(tail -1 nodir.err)"
+bare nokey --CAfile ca.pem --cert leaf.pem --key "$WORK/none.key" && fail "a missing --key was accepted"
+grep -q "$WORK/none.key: no such file" nokey.err || fail "missing --key: $(tail -1 nokey.err)"
+ok "--ca-dir and --system-roots; load errors name the file"
 echo "cli_diagnostics_test: PASS"

@@ -79,6 +79,10 @@ void decode_as(HandshakeType type, ByteView body) {
         case HandshakeType::key_update:
             check<msg::KeyUpdate>(body, type, [](ByteView b) { return msg::KeyUpdate::decode(b); }, true);
             break;
+        case HandshakeType::compressed_certificate:
+            check<msg::CompressedCertificate>(
+                body, type, [](ByteView b) { return msg::CompressedCertificate::decode(b); }, true);
+            break;
         case HandshakeType::message_hash: break;
     }
 }
@@ -87,7 +91,8 @@ const HandshakeType kTypes[] = {HandshakeType::client_hello,        HandshakeTyp
                                 HandshakeType::new_session_ticket,  HandshakeType::end_of_early_data,
                                 HandshakeType::encrypted_extensions, HandshakeType::certificate,
                                 HandshakeType::certificate_request, HandshakeType::certificate_verify,
-                                HandshakeType::finished,            HandshakeType::key_update};
+                                HandshakeType::finished,            HandshakeType::key_update,
+                                HandshakeType::compressed_certificate};
 
 void assemble(ByteView in) {
     if (in.size() < 2) return;

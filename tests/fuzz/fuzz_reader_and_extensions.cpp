@@ -170,6 +170,14 @@ QTLS_FUZZ_TARGET(reader_and_extensions) {
             break;
         }
         case 23: round_trip(body, msg::decode_pre_shared_key_server(body), msg::encode_pre_shared_key_server); break;
+        case 24:
+            round_trip(body, msg::decode_sct_list(body), [](const Bytes& l) { return msg::encode_sct_list(l); });
+            break;
+        case 25: {
+            Status s = msg::decode_sct_request(body);
+            QTLS_FUZZ_CHECK(!s.ok() || body.empty());
+            break;
+        }
         default: {
             // The generic extension block in one of the message contexts
             // (selector / 32 picks it; odd values as a HelloRetryRequest).

@@ -160,6 +160,9 @@ struct ScenarioSpec {
     std::vector<std::string> server_alpn;
     std::uint16_t record_size_limit = 0;
     bool middlebox_compat = true;
+    // RFC 8879 on both sides: certificates travel as CompressedCertificate,
+    // so the decompressors see the mutated bytes.
+    bool certificate_compression = false;
 };
 
 Scenario build(const ScenarioSpec& s) {
@@ -173,6 +176,7 @@ Scenario build(const ScenarioSpec& s) {
     c->middlebox_compat = s.middlebox_compat;
     c->keylog = keylog_ptr();
     if (s.client_auth) c->client_certificate = fixed_certified_key();
+    if (s.certificate_compression) c->certificate_compression = all_certificate_compressions();
 
     auto v = std::make_shared<ServerConfig>();
     v->provider = fuzz_provider();
@@ -182,6 +186,7 @@ Scenario build(const ScenarioSpec& s) {
     v->keylog = keylog_ptr();
     v->record_size_limit = s.record_size_limit;
     v->advertise_groups = s.record_size_limit != 0;
+    if (s.certificate_compression) v->certificate_compression = all_certificate_compressions();
     if (s.client_auth) {
         v->client_auth = ClientAuth::required;
         v->client_verifier = std::make_shared<AcceptAnyVerifier>();
@@ -213,6 +218,7 @@ const std::vector<Scenario>& scenarios() {
         auth.client_auth = true;
         auth.client_alpn = {"h2", "http/1.1"};
         auth.server_alpn = {"http/1.1", "h2"};
+        auth.certificate_compression = true;
         v.push_back(build(auth));
 
         ScenarioSpec hrr{"hello_retry"};

@@ -128,6 +128,7 @@ int extension_selector(std::uint16_t type, HandshakeType context, bool hrr) {
         case ExtensionType::status_request: return context == HandshakeType::certificate ? 13 : 12;
         case ExtensionType::alpn: return ch ? 16 : 17;
         case ExtensionType::certificate_authorities: return 18;
+        case ExtensionType::signed_certificate_timestamp: return context == HandshakeType::certificate ? 24 : 25;
         case ExtensionType::key_share: return ch ? 19 : (hrr ? 21 : (sh ? 20 : -1));
         case ExtensionType::pre_shared_key: return ch ? 22 : 23;
         default: return -1;

@@ -9,6 +9,8 @@
 #include "msg/describe.h"
 #include "msg/msg.h"
 #include "qtls/log.h"
+#include "qtls/record.h"
+#include "support/connection_pump.h"
 #include "support/engine_harness.h"
 #include "support/test_pki.h"
 
@@ -153,6 +155,26 @@ TEST(Logging, FailedHandshakeNamesTheLocalAlertAndItsCause) {
     EXPECT_EQ(cap.lines[0].level, LogLevel::error);
     EXPECT_EQ(cap.lines[0].component, "client");
     EXPECT_EQ(cap.lines[0].message.rfind("handshake failed: local alert bad_certificate (", 0), 0u);
+}
+
+// The record layer sees the peer's alert, not the engine: it must log it
+// through the same per-config logger, not only through the default one.
+TEST(Logging, RecordLayerLogsPeerAlertsThroughTheConfigLogger) {
+    Capture config_cap, default_cap;
+    set_default_logger(default_cap.logger(LogLevel::trace));
+    Pair p;
+    p.server->logger = config_cap.logger(LogLevel::error);
+    p.client->logger = std::make_shared<Logger>();  // silent: the client's own failure is not under test
+    ClientOptions options;
+    options.server_name = "wrong.example";  // the client refuses the certificate
+    auto client = record::Connection::client(p.client, options);
+    auto server = record::Connection::server(p.server);
+    ASSERT_TRUE(client && server);
+    test::pump(*client, *server);
+    set_default_logger(nullptr);
+    SCOPED_TRACE(config_cap.all());
+    EXPECT_TRUE(config_cap.has("record", "handshake failed: peer sent alert bad_certificate"));
+    EXPECT_FALSE(default_cap.has("record", "peer sent alert")) << default_cap.all();
 }
 
 TEST(Logging, DefaultLoggerServesConfigsWithoutOne) {

@@ -615,6 +615,20 @@ TEST(msg_ext_roundtrip, AlpnAndAuthorities) {
     EXPECT_EQ(*ca, dns);
 }
 
+TEST(msg_ext_roundtrip, StaplingRequestsAndSctList) {
+    // RFC 6066 §8: ocsp(1), empty responder_id_list and request_extensions.
+    EXPECT_EQ(to_hex(encode_status_request_ocsp()), "0100000000");
+    EXPECT_TRUE(is_ocsp_status_request(encode_status_request_ocsp()));
+    EXPECT_FALSE(is_ocsp_status_request({}));
+    EXPECT_FALSE(is_ocsp_status_request(from_hex("02")));
+    EXPECT_TRUE(decode_sct_request(encode_sct_request()).ok());
+    // RFC 6962 §3.3: two SCTs, kept byte for byte.
+    Bytes list = from_hex("0007" "0002aabb" "0001cc");
+    auto back = decode_sct_list(encode_sct_list(list));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, list);
+}
+
 TEST(msg_extensions, BlockRoundTripPreservesOrderAndUnknowns) {
     Extensions exts = {{0xfafa, {}}, {0x0010, encode_alpn({"x"})}, {0x7777, {1, 2, 3}}};
     Bytes buf;

@@ -64,7 +64,7 @@ enum class Kind {
     supported_versions_client, supported_versions_server, psk_key_exchange_modes, key_share_client,
     key_share_server, key_share_hrr, pre_shared_key_client, pre_shared_key_server, early_data,
     early_data_ticket, cookie, post_handshake_auth, alpn, alpn_server, status_request, certificate_status,
-    certificate_authorities, record_size_limit,
+    certificate_authorities, record_size_limit, sct_request, sct_list,
     assembler,  // feeds the bytes to a MessageAssembler and drains it
 };
 
@@ -120,6 +120,8 @@ std::optional<Error> run(Kind k, ByteView b) {
         case Kind::certificate_status: return err(decode_certificate_status(b));
         case Kind::certificate_authorities: return err(decode_certificate_authorities(b));
         case Kind::record_size_limit: return err(decode_record_size_limit(b));
+        case Kind::sct_request: return err(decode_sct_request(b));
+        case Kind::sct_list: return err(decode_sct_list(b));
         case Kind::assembler: return run_assembler(b);
     }
     return std::nullopt;
@@ -273,6 +275,16 @@ std::vector<Case> cases() {
         // certificate_authorities (§4.2.4)
         {"authorities_empty_list", Kind::certificate_authorities, v16(""), DE},
         {"authorities_empty_name", Kind::certificate_authorities, v16(v16("")), DE},
+        {"authorities_name_overruns", Kind::certificate_authorities, v16("0005" "30"), DE},
+        {"authorities_trailing_byte", Kind::certificate_authorities, v16(v16("30")) + "00", DE},
+        // signed_certificate_timestamp (RFC 6962 §3.3)
+        {"sct_request_non_empty", Kind::sct_request, "00", DE},
+        {"sct_list_empty", Kind::sct_list, "", DE},
+        {"sct_list_empty_list", Kind::sct_list, v16(""), DE},
+        {"sct_list_empty_sct", Kind::sct_list, v16(v16("")), DE},
+        {"sct_list_sct_overruns", Kind::sct_list, v16("0009" "00"), DE},
+        {"sct_list_trailing_byte", Kind::sct_list, v16(v16("00")) + "00", DE},
+        {"sct_list_truncated_prefix", Kind::sct_list, "00", DE},
         // the assembler
         {"assembler_oversize", Kind::assembler, "0b010001", DE},
         {"assembler_max_u24", Kind::assembler, "14ffffff", DE},

@@ -172,31 +172,7 @@ TEST(X509Verifier, Options) {
     expect_alert((*v)->verify(test_pki().leaf(KeyType::ecdsa_p256)->chain, "localhost"), Alert::unknown_ca);
 }
 
-// A hashed directory (c_rehash layout: <subject hash>.0).
-TEST(X509Verifier, CaDirectory) {
-    char dir[] = "/tmp/qtls-x509-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    const Bytes& der = test_pki().ca_der();
-    const unsigned char* p = der.data();
-    crypto::X509Ptr ca(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-    ASSERT_TRUE(ca);
-    char name[32];
-    std::snprintf(name, sizeof name, "%08lx.0", X509_subject_name_hash(ca.get()));
-    const std::string path = std::string(dir) + "/" + name;
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    ASSERT_NE(f, nullptr);
-    std::fwrite(test_pki().ca_pem().data(), 1, test_pki().ca_pem().size(), f);
-    std::fclose(f);
-
-    X509VerifierOptions options;
-    options.ca_dir = dir;
-    auto v = x509_verifier(options);
-    ASSERT_TRUE(v) << v.error().what;
-    Status st = (*v)->verify(test_pki().leaf(KeyType::ed25519)->chain, "example.com");
-    EXPECT_TRUE(st) << st.error().what;
-    ::unlink(path.c_str());
-    ::rmdir(dir);
-}
+// Root stores (bundle, hashed directory, system): x509_trust_store_test.cpp.
 
 TEST(X509CertInfo, PublicKeyIsTheLeafSpki) {
     const auto& issued = test_pki().issued(KeyType::ecdsa_p384);

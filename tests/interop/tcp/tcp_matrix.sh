@@ -22,6 +22,8 @@ CASES=(suite:TLS_AES_128_GCM_SHA256 suite:TLS_AES_256_GCM_SHA384 suite:TLS_CHACH
   group:X25519 group:P-256 group:P-384 hrr
   cert:ecdsa-p256 cert:ecdsa-p384 cert:rsa-pss-rsae cert:ed25519
   alpn sni client-auth resumption early-data post-handshake-auth key-update transfer-4MB close-notify keylog
+  external-psk exporter async-sign
+  rpk record-size-limit
   neg:wrong-host neg:untrusted-ca neg:expired neg:no-common-group neg:no-common-suite neg:no-common-alpn)
 CELL_TIMEOUT=200
 
@@ -119,13 +121,42 @@ client_rejected() {  # NAME ALERT
     fail "expected alert $2, got: $(grep -m1 '^qtls client' "$1.err")"
 }
 
+# External PSK (RFC 8446 §2.2) shared by every peer's external-psk cells, and the exporter label
+# (RFC 8446 §7.5) of the exporter cells: "EXPERIMENTAL" labels are free to use (RFC 5705 §4).
+PSK_ID=qtls-interop PSK_HEX=6a2f9c3b81d4e05f7a6b1c2d3e4f50617283940a1b2c3d4e5f60718293a4b5c6
+EXPORT_LABEL=EXPERIMENTAL-qtls-interop EXPORT_LEN=32
+# qpsk_client NAME ARGS...: the qtls client with the external PSK and no trust store, so only a
+# PSK handshake can succeed; input $QIN or $PROBE_IN.
+qpsk_client() {
+  local n=$1; shift
+  local a=(client "127.0.0.1:$PORT" --psk "$PSK_HEX" --psk-identity "$PSK_ID" -v "$@")
+  logcmd timeout 60 "$QTLS" "${a[@]}" "<" "${QIN:-$PROBE_IN}"
+  timeout 60 "$QTLS" "${a[@]}" < "${QIN:-$PROBE_IN}" > "$n.out" 2> "$n.err"; echo $? > "$n.rc"
+}
+expect_psk() {  # the summary line (Q_LINE) names the external PSK and no certificate was used
+  [[ $Q_LINE == *" psk=\"$PSK_ID\""* ]] || fail "qtls did not use the external PSK: ${Q_LINE:-no summary}"
+  expect sig "$Q_SIG" none
+}
+# exported_q FILE: the hex qtls printed for --export-keying-material $EXPORT_LABEL:$EXPORT_LEN
+exported_q() { sed -n "s/^qtls: keying material: $EXPORT_LABEL \([0-9A-F]*\)$/\1/p" "$1" | head -1; }
+
+# Raw public keys (RFC 7250) and record_size_limit (RFC 8449) have no option in most peers' programs:
+# a peer that can run them defines PEER_client_rpk, PEER_server_record_size_limit, ...; else N/A.
+peer_specific_case() {  # DIR CASE
+  local f=${PEER}_$1_${2//-/_}
+  declare -F "$f" > /dev/null || na "no $2 support in this peer's programs (GnuTLS cells cover it)"
+  "$f"
+}
+
 client_case() {
   local c=$1 start=${PEER}_srv_start stop=${PEER}_srv_stop
   S_CERT=ec256 S_SUITE='' S_GROUPS='' S_ALPN='' S_ALPN_FATAL='' S_CLIENT_AUTH='' S_SNI='' S_KEYLOG='' S_BULK='' S_NACCEPT=1
   S_RESUME='' S_EARLY='' S_PHA=''
   case $c in
     # Resumption, 0-RTT and post-handshake authentication need each peer's own commands.
-    resumption|early-data|post-handshake-auth) "${PEER}_client_${c//-/_}" ;;
+    resumption|early-data|post-handshake-auth|external-psk|exporter) "${PEER}_client_${c//-/_}" ;;
+    async-sign) na "qtls server only (--async-sign); the client's deferred steps are tested in memory" ;;
+    rpk|record-size-limit) peer_specific_case client "$c" ;;
     suite:*)
       S_SUITE=${c#suite:}; $start; qclient c; $stop; client_ok c
       expect suite "$Q_SUITE" "$S_SUITE"; expect_peer suite "$F_SUITE" "$S_SUITE"; pass ;;
@@ -241,7 +272,7 @@ server_case() {
   DEFCERT=(--cert "$PKI/ec256.pem" --key "$PKI/ec256.key")
   C_NAME=localhost C_SUITE='' C_GROUPS='' C_ALPN='' C_CERT='' C_KEYLOG='' C_PHA=''
   case $c in
-    resumption|early-data|post-handshake-auth) "${PEER}_server_${c//-/_}" ;;
+    resumption|early-data|post-handshake-auth|external-psk|exporter) "${PEER}_server_${c//-/_}" ;;
     suite:*)
       C_SUITE=${c#suite:}; qserver "${DEFCERT[@]}" --rev; $cli c; qserver_done; server_ok c
       expect suite "$Q_SUITE" "$C_SUITE"; expect_peer suite "$F_SUITE" "$C_SUITE"; pass ;;
@@ -273,6 +304,11 @@ server_case() {
       server_rejected certificate_required
       pass "with cert: peer=CN=client; without: certificate_required" ;;
     key-update)   "${PEER}_ku" ;;
+    rpk|record-size-limit) peer_specific_case server "$c" ;;
+    async-sign)   # qtls/async.h: CertificateVerify signed through OperationPending / resume
+      qserver "${DEFCERT[@]}" --rev --async-sign; $cli c; qserver_done; server_ok c
+      grep -q '^qtls: answered an asynchronous signature request' qs.err || fail "qtls server asked for no signature"
+      expect sig "$Q_SIG" ecdsa_secp256r1_sha256; pass "CertificateVerify signed after the server loop answered" ;;
     transfer-4MB) "${PEER}_bulk" ;;
     close-notify) "${PEER}_close" ;;
     keylog)

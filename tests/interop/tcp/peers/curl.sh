@@ -7,7 +7,9 @@ curl_check() { need_bin curl curl; }
 curl_na() {
   [ "$1" = client ] && { echo "curl is a client only"; return; }
   case $2 in key-update) echo "curl has no way to start a KeyUpdate";;
-    early-data) echo "curl 7.88 has no way to send 0-RTT early data";; esac
+    early-data) echo "curl 7.88 has no way to send 0-RTT early data";;
+    external-psk) echo "curl has no external PSK option";;
+    exporter) echo "curl cannot print exported keying material";; esac
 }
 curl_cli_args() {  # BODYFILE
   CARGS=(-sS -v --tlsv1.3 --tls-max 1.3 --http0.9 --cacert "$PKI/ca.pem"

@@ -33,6 +33,10 @@ gnutls_srv_start() {
     PORT=$(free_port)
     args=(--echo -p "$PORT" --priority "$(gt_prio "$S_SUITE" "$S_GROUPS")"
       --x509certfile "$PKI/$S_CERT.pem" --x509keyfile "$PKI/$S_CERT.key")
+    # RFC 7250: the key of $S_CERT as a raw public key (no certificate); RFC 8449 record size.
+    [ -n "${S_RPK:-}" ] && args=(--echo -p "$PORT" --priority "$(gt_prio "$S_SUITE" "$S_GROUPS"):+CTYPE-SRV-RAWPK"
+      --rawpkkeyfile "$PKI/$S_CERT.key" --rawpkfile "$W/$S_CERT.pub")
+    [ -n "${S_RECSIZE:-}" ] && args+=(--recordsize="$S_RECSIZE")
     if [ -n "$S_ALPN" ]; then local a; for a in ${S_ALPN//,/ }; do args+=(--alpn "$a"); done; fi
     [ -n "$S_ALPN_FATAL" ] && args+=(--alpn-fatal)
     [ -n "$S_CLIENT_AUTH" ] && args+=(--require-client-cert --verify-client-cert --x509cafile "$PKI/ca.pem")
@@ -75,6 +79,10 @@ gt_cli_args() {
   [ -n "$C_GROUPS" ] && CARGS+=(--single-key-share)      # a key share for the first group only
   if [ -n "$C_ALPN" ]; then local a; for a in ${C_ALPN//,/ }; do CARGS+=(--alpn "$a"); done; fi
   [ -n "$C_CERT" ] && CARGS+=(--x509certfile "$PKI/client.pem" --x509keyfile "$PKI/client.key")
+  # Raw public keys only (RFC 7250). gnutls-cli 3.7.9 cannot pin one (its TOFU check parses the key
+  # as a certificate), so it does not verify the key: the cell checks that one crossed the wire.
+  [ -n "${C_RPK:-}" ] && CARGS=(-p "$PORT" 127.0.0.1 --no-ca-verification
+    --priority "$(gt_prio "$C_SUITE" "$C_GROUPS"):-CTYPE-SRV-ALL:+CTYPE-SRV-RAWPK")
   return 0
 }
 gt_cli_start() {  # NAME [extra args]: gnutls-cli in the background reading NAME.in (FIFO on fd 4)
@@ -208,4 +216,127 @@ gnutls_server_post_handshake_auth() {
   grep -q 'Successfully sent 1 certificate' p.out || fail "gnutls-cli sent no certificate"
   expect peer "$Q_PEER" none; expect_server_pha; server_clean
   pass "gnutls-cli --post-handshake-auth: Re-auth was performed, qtls verified CN=client"
+}
+
+# ---- external PSK and exporter (RFC 8446 §2.2, §7.5) ----
+GT_PSK_PRIO='NORMAL:-VERS-ALL:+VERS-TLS1.3:+ECDHE-PSK:+PSK'
+gt_srv_extra_start() {  # ARGS...: gnutls-serv --echo with these arguments (PSK or certificate)
+  local try
+  for try in 1 2; do
+    PORT=$(free_port)
+    bg_start srv.log timeout 90 gnutls-serv --echo -p "$PORT" "$@"; SPID=$BG_PID
+    wait_for srv.log "IPv4 .* port $PORT" "$SPID" && break
+    grep -qi 'bind' srv.log && [ $try = 1 ] && continue
+    fail "gnutls-serv did not start: $(tail -2 srv.log)"
+  done
+  printf 'hello\n' > probe.in; PROBE_IN=probe.in; PROBE_RE='^hello$'
+}
+gnutls_client_external_psk() {  # gnutls-serv --pskpasswd and no certificate; qtls has no trust store
+  printf '%s:%s\n' "$PSK_ID" "$PSK_HEX" > psk.passwd
+  gt_srv_extra_start --priority "$GT_PSK_PRIO" --pskpasswd psk.passwd
+  qpsk_client c; wait_for srv.log 'Connected as' "$SPID" 1 5 || true; gnutls_srv_stop
+  client_ok c; expect_psk
+  grep -q "^- PSK authentication. Connected as '$PSK_ID'" srv.log || fail "gnutls-serv: no PSK authentication"
+  pass "gnutls-serv --pskpasswd: PSK authentication. Connected as '$PSK_ID'"
+}
+gnutls_server_external_psk() {  # a PSK-only qtls server; gnutls-cli --pskusername --pskkey
+  qserver --psk "$PSK_HEX" --psk-identity "$PSK_ID" --rev
+  local n=p
+  rm -f "$n.in"; mkfifo "$n.in"
+  local a=(-p "$PORT" 127.0.0.1 --priority "$GT_PSK_PRIO" --pskusername "$PSK_ID" --pskkey "$PSK_HEX")
+  logcmd timeout 60 gnutls-cli "${a[@]}" "<" "$n.in"
+  BG_IN=$n.in bg_start "$n.out" timeout 60 gnutls-cli "${a[@]}"; CPID=$BG_PID
+  exec 4> "$n.in"
+  echo hello >&4; wait_for p.out '^olleh$' "$CPID" || fail "no answer: $(tail -2 p.out)"
+  echo CLOSE >&4; gt_cli_end; qserver_done
+  [ "$P_RC" = 0 ] || fail "gnutls-cli exit $P_RC"
+  grep -q '^- PSK authentication' p.out || fail "gnutls-cli: no PSK authentication"
+  expect_psk; server_clean
+  pass "PSK-only qtls server; gnutls-cli --pskusername/--pskkey"
+}
+gnutls_client_exporter() {  # gnutls-serv --keymatexport vs qtls --export-keying-material
+  gt_srv_extra_start --priority "$(gt_prio '' '')" --x509certfile "$PKI/ec256.pem" --x509keyfile "$PKI/ec256.key" \
+    --keymatexport "$EXPORT_LABEL" --keymatexportsize "$EXPORT_LEN"
+  qclient c --export-keying-material "$EXPORT_LABEL:$EXPORT_LEN"
+  wait_for srv.log '^- Key material: ' "$SPID" 1 5 || true; gnutls_srv_stop
+  client_ok c
+  local ours theirs
+  ours=$(exported_q c.err); theirs=$(sed -n 's/^- Key material: \([0-9a-f]*\)$/\1/p' srv.log | head -1)
+  [ -n "$theirs" ] || fail "gnutls-serv printed no key material"
+  [ "$ours" = "${theirs^^}" ] || fail "exporter differs: qtls ${ours:-<none>}, gnutls-serv $theirs"
+  pass "$EXPORT_LEN bytes for $EXPORT_LABEL equal to gnutls-serv --keymatexport"
+}
+gnutls_server_exporter() {  # gnutls-cli --keymatexport vs the qtls server's --export-keying-material
+  qserver "${DEFCERT[@]}" --rev --export-keying-material "$EXPORT_LABEL:$EXPORT_LEN"
+  C_NAME=localhost; gt_cli_start x --keymatexport "$EXPORT_LABEL" --keymatexportsize "$EXPORT_LEN"
+  echo hello >&4; wait_for x.out '^olleh$' "$CPID" || fail "no answer: $(tail -2 x.out)"
+  echo CLOSE >&4; gt_cli_end; qserver_done
+  [ "$P_RC" = 0 ] || fail "gnutls-cli exit $P_RC"
+  local ours theirs
+  ours=$(exported_q qs.err); theirs=$(sed -n 's/^- Key material: \([0-9a-f]*\)$/\1/p' x.out | head -1)
+  [ -n "$theirs" ] || fail "gnutls-cli printed no key material"
+  [ "$ours" = "${theirs^^}" ] || fail "exporter differs: qtls ${ours:-<none>}, gnutls-cli $theirs"
+  server_clean
+  pass "$EXPORT_LEN bytes for $EXPORT_LABEL equal to gnutls-cli --keymatexport"
+}
+
+# ---- raw public keys (RFC 7250) and record_size_limit (RFC 8449) ----
+gnutls_client_rpk() {  # gnutls-serv --rawpkfile; qtls trusts that key, then a key it does not know
+  openssl pkey -in "$PKI/ec256.key" -pubout -out ec256.pub 2>/dev/null || fail "cannot derive ec256.pub"
+  openssl pkey -in "$PKI/ed25519.key" -pubout -out ed25519.pub 2>/dev/null || fail "cannot derive ed25519.pub"
+  S_RPK=1; gnutls_srv_start
+  qclient c --trust-raw-public-key ec256.pub
+  qclient c2 --trust-raw-public-key ed25519.pub
+  gnutls_srv_stop; client_ok c
+  [[ $Q_LINE == *" server-cert-type=raw-public-key"* ]] || fail "qtls did not get a raw public key: $Q_LINE"
+  grep -q 'Raw Public Key)-' srv.log || fail "gnutls-serv did not negotiate a raw public key"
+  client_rejected c2 bad_certificate
+  pass "pinned key accepted (gnutls: X.509-Raw Public Key); another key: bad_certificate"
+}
+gnutls_server_rpk() {  # gnutls-cli asks for raw public keys only; qtls presents the key of --key
+  qserver "${DEFCERT[@]}" --rev --raw-public-key
+  C_RPK=1; gnutls_cli c; qserver_done; server_ok c
+  grep -q '^- Certificate type: Raw Public Key' c.out || fail "gnutls-cli did not receive a raw public key"
+  [[ $Q_LINE == *" server-cert-type=raw-public-key"* ]] || fail "qtls did not present a raw public key: $Q_LINE"
+  pass "gnutls-cli: Certificate type: Raw Public Key (not pinned: --no-ca-verification)"
+}
+# gnutls-serv --recordsize=512 advertises 513 (content + type byte); qtls advertises 600 (GnuTLS ignores
+# limits below 512). A 1 MB echo in ~2000 records each way: GnuTLS ends with record_overflow on a
+# record above its limit, qtls likewise; the trace shows both limits. (Record sizes on the wire are
+# checked byte by byte in tests/interop/tcp_gnutls_rpk_record_size_test.cpp.)
+gnutls_client_record_size_limit() {
+  head -c $((1024 * 1024)) "$PAYLOAD" > rsl.txt
+  S_RECSIZE=512; gnutls_srv_start
+  logcmd env QTLS_LOG=trace timeout 90 "$QTLS" client "127.0.0.1:$PORT" --CAfile "$PKI/ca.pem" --servername localhost \
+    --record-size-limit 600 -v "<" rsl.txt
+  QTLS_LOG=trace timeout 90 "$QTLS" client "127.0.0.1:$PORT" --CAfile "$PKI/ca.pem" --servername localhost \
+    --record-size-limit 600 -v < rsl.txt > rsl.out 2> rsl.err
+  Q_RC=$?; gnutls_srv_stop
+  [ "$Q_RC" = 0 ] || fail "qtls client exit $Q_RC: $(grep -m1 '^qtls client' rsl.err)"
+  grep -q 'ClientHello .*record_size_limit=600' rsl.err || fail "qtls did not offer record_size_limit=600"
+  grep -q 'EncryptedExtensions .*record_size_limit=513' rsl.err || fail "gnutls-serv did not answer record_size_limit=513"
+  cmp -s rsl.out rsl.txt || fail "1 MB echo differs ($(stat -c %s rsl.out) bytes received)"
+  ! grep -qiE 'overflow|^Error' srv.log || fail "gnutls-serv: $(grep -m1 -iE 'overflow|^Error' srv.log)"
+  pass "limits 513 (gnutls) / 600 (qtls), 1 MB echoed"
+}
+# gnutls-cli --recordsize=512 -> qtls --record-size-limit 1000 --rev. gnutls-cli sends at most 512
+# bytes of each input read (it drops the rest of a longer read), so the input is line by line.
+gnutls_server_record_size_limit() {
+  logcmd env QTLS_LOG=trace timeout 120 "$QTLS" server --naccept 1 -v "${DEFCERT[@]}" --rev --record-size-limit 1000
+  QTLS_LOG=trace timeout 120 "$QTLS" server --naccept 1 -v "${DEFCERT[@]}" --rev --record-size-limit 1000 \
+    > qs.out 2> qs.err & SPID=$!; BG+=("$SPID")
+  wait_for qs.out '^ACCEPT' "$SPID" || fail "qtls server did not start: $(head -2 qs.err)"
+  PORT=$(port_of qs.out)
+  C_NAME=localhost; gt_cli_start r --recordsize=512
+  local i line
+  for i in 1 2 3 4 5 6 7 8; do
+    line=$(printf "%08d%0400d" "$i" 0)
+    echo "$line" >&4; wait_for r.out "^$(rev <<<"$line")\$" "$CPID" || fail "no answer to line $i"
+  done
+  echo CLOSE >&4; gt_cli_end; qserver_done
+  [ "$P_RC" = 0 ] || fail "gnutls-cli exit $P_RC"
+  grep -q 'ClientHello .*record_size_limit=513' qs.err || fail "gnutls-cli did not offer record_size_limit=513"
+  grep -q 'EncryptedExtensions .*record_size_limit=1000' qs.err || fail "qtls did not answer record_size_limit=1000"
+  server_clean
+  pass "limits 513 (gnutls) / 1000 (qtls), 8 lines of 409 bytes answered"
 }

@@ -224,3 +224,59 @@ openssl_server_post_handshake_auth() {  # s_client -enable_pha answers qtls' Cer
   expect_server_pha; server_clean
   pass "s_client -enable_pha: Certificate after the handshake, qtls verified CN=client"
 }
+
+# ---- external PSK and exporter (RFC 8446 §2.2, §7.5) ----
+openssl_client_external_psk() {  # s_server -nocert -psk: a PSK-only server; qtls has no trust store
+  bg_start srv.log timeout 60 openssl s_server -accept 127.0.0.1:0 -naccept 1 -tls1_3 -rev -nocert \
+    -psk "$PSK_HEX" -psk_identity "$PSK_ID"; SPID=$BG_PID
+  wait_for srv.log '^ACCEPT' "$SPID" || fail "s_server did not start: $(tail -2 srv.log)"
+  PORT=$(port_of srv.log)
+  printf 'hello\nCLOSE\n' > probe.in; PROBE_IN=probe.in; PROBE_RE='^olleh$'
+  qpsk_client c; wait_exit "$SPID" 20 || true
+  client_ok c; expect_psk
+  pass "s_server -nocert -psk; qtls with only the PSK"
+}
+openssl_server_external_psk() {  # a PSK-only qtls server (no --cert); s_client -psk
+  qserver --psk "$PSK_HEX" --psk-identity "$PSK_ID" --rev
+  local a=(-connect "127.0.0.1:$PORT" -tls1_3 -psk "$PSK_HEX" -psk_identity "$PSK_ID" -ign_eof)
+  logcmd timeout 20 openssl s_client "${a[@]}" "<" "$PROBE_REQ"
+  timeout 20 openssl s_client "${a[@]}" < "$PROBE_REQ" > c.out 2>&1; P_RC=$?
+  qserver_done
+  [ "$P_RC" = 0 ] || fail "s_client exit $P_RC: $(grep -m1 -E 'error|alert' c.out)"
+  grep -q '^olleh' c.out || fail "no answer from qtls"
+  grep -q 'TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256' c.out || fail "s_client: $(grep -m1 -E '^(New|Reused),' c.out)"
+  expect_psk; server_clean
+  pass "PSK-only qtls server; s_client -psk -psk_identity"
+}
+openssl_client_exporter() {  # s_server (default mode, stdin a FIFO) -keymatexport vs qtls --export-keying-material
+  mkfifo srv.in; printf 'hello\n' > probe.in
+  BG_IN=srv.in bg_start srv.log timeout 60 openssl s_server -accept 127.0.0.1:0 -naccept 1 -tls1_3 \
+    -cert "$PKI/ec256.pem" -key "$PKI/ec256.key" -keymatexport "$EXPORT_LABEL" -keymatexportlen "$EXPORT_LEN"
+  SPID=$BG_PID
+  exec 3> srv.in
+  wait_for srv.log '^ACCEPT' "$SPID" || fail "s_server did not start: $(tail -2 srv.log)"
+  PORT=$(port_of srv.log); PROBE_RE='.'   # s_server prints what it gets, answers nothing
+  QIN=probe.in qclient c --export-keying-material "$EXPORT_LABEL:$EXPORT_LEN"
+  wait_for srv.log '^hello$' "$SPID" 1 5 || true
+  exec 3>&-; wait_exit "$SPID" 20
+  Q_RC=$(cat c.rc); [ "$Q_RC" = 0 ] || fail "qtls client exit $Q_RC: $(grep -m1 '^qtls client' c.err)"
+  local ours theirs
+  ours=$(exported_q c.err); theirs=$(sed -n 's/^ *Keying material: *\([0-9A-F]*\)$/\1/p' srv.log | head -1)
+  [ -n "$theirs" ] || fail "s_server printed no keying material"
+  [ "$ours" = "$theirs" ] || fail "exporter differs: qtls ${ours:-<none>}, s_server $theirs"
+  pass "$EXPORT_LEN bytes for $EXPORT_LABEL equal to s_server -keymatexport"
+}
+openssl_server_exporter() {  # s_client -keymatexport vs the qtls server's --export-keying-material
+  qserver "${DEFCERT[@]}" --rev --export-keying-material "$EXPORT_LABEL:$EXPORT_LEN"; ossl_cli_args
+  local a=(-keymatexport "$EXPORT_LABEL" -keymatexportlen "$EXPORT_LEN" -ign_eof)
+  logcmd timeout 20 openssl s_client "${CARGS[@]}" "${a[@]}" "<" "$PROBE_REQ"
+  timeout 20 openssl s_client "${CARGS[@]}" "${a[@]}" < "$PROBE_REQ" > c.out 2>&1; P_RC=$?
+  qserver_done
+  [ "$P_RC" = 0 ] || fail "s_client exit $P_RC"
+  local ours theirs
+  ours=$(exported_q qs.err); theirs=$(sed -n 's/^ *Keying material: *\([0-9A-F]*\)$/\1/p' c.out | head -1)
+  [ -n "$theirs" ] || fail "s_client printed no keying material"
+  [ "$ours" = "$theirs" ] || fail "exporter differs: qtls ${ours:-<none>}, s_client $theirs"
+  server_clean
+  pass "$EXPORT_LEN bytes for $EXPORT_LABEL equal to s_client -keymatexport"
+}

@@ -5,7 +5,9 @@ python_check() { need_bin python3 python3; }
 python_na() {
   [ "$1" = client ] && { echo "python peer is run as a client only (brief: peer→qtls)"; return; }
   case $2 in key-update) echo "Python's ssl module has no KeyUpdate API";;
-    early-data) echo "Python's ssl module has no 0-RTT (early data) API";; esac
+    early-data) echo "Python's ssl module has no 0-RTT (early data) API";;
+    external-psk) echo "Python 3.11's ssl module has no TLS 1.3 external PSK API (3.13 adds one)";;
+    exporter) echo "Python's ssl module has no exporter API";; esac
 }
 py_run() {  # NAME MODE INPUT
   local n=$1
