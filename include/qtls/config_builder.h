@@ -39,6 +39,17 @@ public:
     /// Steps answered through Engine::resume (qtls/async.h); with verify_peer
     /// no trust anchors are needed.
     ClientConfigBuilder& deferred(DeferredOperations operations);
+    /// An external PSK to offer (RFC 8446 §4.2.11); repeatable. A client with
+    /// PSKs and no trust anchors accepts only PSK handshakes.
+    ClientConfigBuilder& external_psk(ExternalPsk psk);
+    /// Certificate compression to offer (RFC 8879), in preference order.
+    ClientConfigBuilder& certificate_compression(std::vector<CertificateCompression> algorithms);
+    /// Ask for a stapled OCSP response (checked by the default verifier).
+    ClientConfigBuilder& request_ocsp_staple(bool on = true);
+    /// Accept the server's raw public key (RFC 7250) when it is one of
+    /// these SubjectPublicKeyInfo DER keys; with no trust anchors, raw
+    /// public keys are the only thing accepted.
+    ClientConfigBuilder& trust_raw_public_keys(std::vector<Bytes> spkis);
 
     /// Fails when no trust is configured, when a verifier and trust files are
     /// both given, on a malformed pin, an unreadable file or an inconsistent
@@ -51,6 +62,7 @@ private:
     bool roots_given_ = false;
     std::vector<std::string> pins_;
     std::string cert_path_, key_path_;
+    std::vector<Bytes> raw_public_keys_;
 };
 
 class ServerConfigBuilder {
@@ -71,6 +83,17 @@ public:
     /// Steps answered through Engine::resume (qtls/async.h); with
     /// select_certificate no certificate is needed.
     ServerConfigBuilder& deferred(DeferredOperations operations);
+    /// External PSKs the server accepts (RFC 8446 §4.2.11); with them no
+    /// certificate is needed.
+    ServerConfigBuilder& external_psks(std::shared_ptr<ExternalPskStore> store);
+    /// Resumption through a stateful, single-use session cache of
+    /// `capacity` entries instead of stateless tickets.
+    ServerConfigBuilder& session_cache(std::size_t capacity);
+    /// Certificate compression the server uses (RFC 8879), in preference order.
+    ServerConfigBuilder& certificate_compression(std::vector<CertificateCompression> algorithms);
+    /// Send the subjects of the client-auth CA file as certificate_authorities
+    /// in CertificateRequest (RFC 8446 §4.2.4).
+    ServerConfigBuilder& advertise_client_ca_names(bool on = true);
 
     /// Fails without a certificate, with both files and a resolver, on an
     /// unloadable certificate or key, or an inconsistent config (validate()).
@@ -81,6 +104,8 @@ private:
     std::string cert_path_, key_path_;
     std::string client_ca_file_;
     bool tickets_ = false;
+    std::size_t session_cache_capacity_ = 0;
+    bool advertise_client_ca_names_ = false;
 };
 
 }  // namespace qtls

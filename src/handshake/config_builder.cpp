@@ -68,12 +68,41 @@ ClientConfigBuilder& ClientConfigBuilder::deferred(DeferredOperations operations
     config_.deferred = operations;
     return *this;
 }
+ClientConfigBuilder& ClientConfigBuilder::external_psk(ExternalPsk psk) {
+    config_.external_psks.push_back(std::move(psk));
+    return *this;
+}
+ClientConfigBuilder& ClientConfigBuilder::certificate_compression(std::vector<CertificateCompression> algorithms) {
+    config_.certificate_compression = std::move(algorithms);
+    return *this;
+}
+ClientConfigBuilder& ClientConfigBuilder::request_ocsp_staple(bool on) {
+    config_.request_ocsp_staple = on;
+    return *this;
+}
+ClientConfigBuilder& ClientConfigBuilder::trust_raw_public_keys(std::vector<Bytes> spkis) {
+    raw_public_keys_ = std::move(spkis);
+    return *this;
+}
 
 Result<std::shared_ptr<const ClientConfig>> ClientConfigBuilder::build() const {
     auto c = std::make_shared<ClientConfig>(config_);
     if (c->verifier && (roots_given_ || !pins_.empty()))
         return Error{Alert::internal_error, "config: give either a verifier or trust anchors and pins, not both"};
-    if (!c->verifier && !(c->deferred.verify_peer && !roots_given_ && pins_.empty())) {
+    if (!raw_public_keys_.empty()) {
+        QTLS_ASSIGN_OR_RETURN(c->server_raw_public_key_verifier, pinned_raw_public_keys(raw_public_keys_));
+        // Without X.509 trust the server's raw public key is all we accept.
+        c->server_certificate_types = (roots_given_ || c->verifier)
+                                          ? std::vector<CertificateType>{CertificateType::raw_public_key,
+                                                                         CertificateType::x509}
+                                          : std::vector<CertificateType>{CertificateType::raw_public_key};
+    }
+    // Trust anchors are optional when nothing X.509 is needed: the chain
+    // check is deferred to the application, or only PSKs / raw keys are used.
+    const bool x509_not_needed = !roots_given_ && pins_.empty() &&
+                                 (c->deferred.verify_peer || !raw_public_keys_.empty() ||
+                                  !c->external_psks.empty());
+    if (!c->verifier && !x509_not_needed) {
         if (!roots_given_)
             return Error{Alert::internal_error,
                          "config: no trust anchors (trust_ca_file, trust_ca_dir, trust_system_roots or verifier)"};
@@ -139,6 +168,22 @@ ServerConfigBuilder& ServerConfigBuilder::deferred(DeferredOperations operations
     config_.deferred = operations;
     return *this;
 }
+ServerConfigBuilder& ServerConfigBuilder::external_psks(std::shared_ptr<ExternalPskStore> store) {
+    config_.external_psks = std::move(store);
+    return *this;
+}
+ServerConfigBuilder& ServerConfigBuilder::session_cache(std::size_t capacity) {
+    session_cache_capacity_ = capacity;
+    return *this;
+}
+ServerConfigBuilder& ServerConfigBuilder::certificate_compression(std::vector<CertificateCompression> algorithms) {
+    config_.certificate_compression = std::move(algorithms);
+    return *this;
+}
+ServerConfigBuilder& ServerConfigBuilder::advertise_client_ca_names(bool on) {
+    advertise_client_ca_names_ = on;
+    return *this;
+}
 
 Result<std::shared_ptr<const ServerConfig>> ServerConfigBuilder::build() const {
     auto c = std::make_shared<ServerConfig>(config_);
@@ -149,8 +194,8 @@ Result<std::shared_ptr<const ServerConfig>> ServerConfigBuilder::build() const {
         QTLS_ASSIGN_OR_RETURN(auto key, load_certified_key(cert_path_, key_path_));
         c->cert_resolver = single_cert_resolver(std::move(key));
     }
-    if (!c->cert_resolver && !c->deferred.select_certificate)
-        return Error{Alert::internal_error, "config: the server has no certificate"};
+    if (!c->cert_resolver && !c->deferred.select_certificate && !c->external_psks)
+        return Error{Alert::internal_error, "config: the server has no certificate (and no external PSKs)"};
     // With the verification deferred the application checks client chains itself.
     if (c->client_auth != ClientAuth::none && !(c->deferred.verify_peer && client_ca_file_.empty())) {
         if (client_ca_file_.empty())
@@ -160,6 +205,14 @@ Result<std::shared_ptr<const ServerConfig>> ServerConfigBuilder::build() const {
         roots.client_certificates = true;
         QTLS_ASSIGN_OR_RETURN(c->client_verifier, x509_verifier(roots));
     }
+    if (advertise_client_ca_names_) {
+        if (client_ca_file_.empty())
+            return Error{Alert::internal_error, "config: advertising CA names needs client_auth's CA file"};
+        QTLS_ASSIGN_OR_RETURN(c->certificate_authorities, load_certificate_authority_names(client_ca_file_));
+    }
+    if (tickets_ && session_cache_capacity_ > 0)
+        return Error{Alert::internal_error, "config: choose stateless tickets or a session cache, not both"};
+    if (session_cache_capacity_ > 0 && !c->ticketer) c->ticketer = session_cache_ticketer(session_cache_capacity_);
     if (tickets_ && !c->ticketer) c->ticketer = rotating_ticketer();
     if (c->max_early_data > 0 && !c->ticketer)
         return Error{Alert::internal_error, "config: 0-RTT (max_early_data) needs session tickets"};

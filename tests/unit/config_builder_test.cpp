@@ -79,5 +79,66 @@ TEST(ConfigBuilder, ServerNeedsACertificateAndConsistentOptions) {
     EXPECT_FALSE(ServerConfigBuilder().certificate(f.cert, f.key).cipher_suites({}).build().ok());
 }
 
+TEST(ConfigBuilder, PskOnlyConfigsNeedNeitherTrustNorCertificate) {
+    ExternalPsk psk;
+    psk.identity = {'c', 'l', 'i', 'e', 'n', 't', '1'};
+    const Bytes key(32, 0x42);
+    psk.key = Secret(key);
+    auto client = ClientConfigBuilder().external_psk(psk).build();
+    ASSERT_TRUE(client.ok()) << client.error().what;
+    auto server = ServerConfigBuilder().external_psks(memory_external_psk_store({psk})).build();
+    ASSERT_TRUE(server.ok()) << server.error().what;
+    ClientOptions options;
+    options.server_name = "localhost";
+    auto c = Engine::client(*client, options).value();
+    auto s = Engine::server(*server, ServerOptions{}).value();
+    ASSERT_TRUE(pump(*c, *s).ok);
+    EXPECT_TRUE(c->negotiated().external_psk);
+    EXPECT_TRUE(s->negotiated().external_psk);
+}
+
+TEST(ConfigBuilder, RawPublicKeyTrustReplacesTrustAnchors) {
+    auto leaf = test_pki().leaf(KeyType::ecdsa_p256);
+    auto spki = certificate_public_key(leaf->chain.front());
+    ASSERT_TRUE(spki.ok());
+    auto client = ClientConfigBuilder().trust_raw_public_keys({*spki}).build();
+    ASSERT_TRUE(client.ok()) << client.error().what;
+    ASSERT_EQ((*client)->server_certificate_types.size(), 1u);
+    EXPECT_EQ((*client)->server_certificate_types.front(), CertificateType::raw_public_key);
+    EXPECT_TRUE((*client)->server_raw_public_key_verifier);
+    auto both = ClientConfigBuilder().trust_ca_file(test_pki().ca_file()).trust_raw_public_keys({*spki}).build();
+    ASSERT_TRUE(both.ok()) << both.error().what;
+    EXPECT_EQ((*both)->server_certificate_types.size(), 2u);
+    EXPECT_FALSE(ClientConfigBuilder().trust_raw_public_keys({Bytes{1, 2, 3}}).build().ok());
+}
+
+TEST(ConfigBuilder, SessionCacheCompressionAndCaNames) {
+    Files f;
+    auto server = ServerConfigBuilder()
+                      .certificate(f.cert, f.key)
+                      .session_cache(64)
+                      .certificate_compression({CertificateCompression::zstd})
+                      .client_auth(ClientAuth::optional, test_pki().ca_file())
+                      .advertise_client_ca_names()
+                      .build();
+    ASSERT_TRUE(server.ok()) << server.error().what;
+    EXPECT_TRUE((*server)->ticketer);
+    EXPECT_FALSE((*server)->certificate_authorities.empty());
+    auto client = ClientConfigBuilder()
+                      .trust_ca_file(test_pki().ca_file())
+                      .certificate_compression({CertificateCompression::zstd})
+                      .build();
+    ASSERT_TRUE(client.ok()) << client.error().what;
+    ClientOptions options;
+    options.server_name = "localhost";
+    auto c = Engine::client(*client, options).value();
+    auto s = Engine::server(*server, ServerOptions{}).value();
+    ASSERT_TRUE(pump(*c, *s).ok);
+    EXPECT_EQ(c->negotiated().peer_certificate_compression, CertificateCompression::zstd);
+    // Exclusive or incomplete combinations fail at build().
+    EXPECT_FALSE(ServerConfigBuilder().certificate(f.cert, f.key).tickets().session_cache(8).build().ok());
+    EXPECT_FALSE(ServerConfigBuilder().certificate(f.cert, f.key).advertise_client_ca_names().build().ok());
+}
+
 }  // namespace
 }  // namespace qtls::test
