@@ -124,7 +124,7 @@ public:
 struct X509VerifierOptions {
     /// Roots from any combination of the three (all are trusted alike).
     std::string ca_file;         ///< PEM bundle: one or more CERTIFICATE blocks
-    std::string ca_dir;          ///< hashed directory (<subject hash>.N, `openssl rehash`)
+    std::string ca_dir;          ///< hashed directory (files named by subject hash, as `openssl rehash` makes them)
     bool system_roots = false;   ///< the platform store: /etc/ssl/certs, or $SSL_CERT_FILE / $SSL_CERT_DIR
     bool client_certificates = false;  ///< purpose clientAuth instead of serverAuth
     std::int64_t fixed_time = 0; ///< seconds since epoch; 0 means now (tests use fixed times)
