@@ -95,11 +95,17 @@ Built<ClientConfig> build_client_config(const CliOptions& o) {
         c->verifier = *verifier;
     }
     if (!o.cert_file.empty() || !o.key_file.empty()) {
-        if (o.cert_file.empty() || o.key_file.empty()) return {nullptr, "--cert and --key go together"};
-        FileError failure;
-        auto key = load_certified_key(o.cert_file, o.key_file, &failure);
-        if (!key.ok()) return {nullptr, describe(key.error(), failure)};
-        c->client_certificate = *key;
+        // --raw-public-key with --key alone: a client credential that is only a raw key (RFC 7250).
+        std::shared_ptr<const CertifiedKey> key;
+        if (!(o.raw_public_key && o.cert_file.empty())) {
+            if (o.cert_file.empty() || o.key_file.empty()) return {nullptr, "--cert and --key go together"};
+            FileError failure;
+            auto loaded = load_certified_key(o.cert_file, o.key_file, &failure);
+            if (!loaded.ok()) return {nullptr, describe(loaded.error(), failure)};
+            key = *loaded;
+        }
+        if (auto e = attach_raw_public_key(o, key); !e.empty()) return {nullptr, e};
+        c->client_certificate = key;
     }
     if (auto s = validate(*c); !s.ok()) return {nullptr, describe(s.error())};
     return {c, {}};
@@ -140,11 +146,20 @@ Built<ServerConfig> build_server_config(const CliOptions& o) {
         resolver->set_default(*key);
         c->cert_resolver = resolver;
     }
+    if (auto e = apply_server_raw_public_keys(o, *c); !e.empty()) return {nullptr, e};
     if (o.verify_client || o.request_client || o.request_cert_after_handshake) {
         if (o.verify_client || o.request_client)
             c->client_auth = o.verify_client ? ClientAuth::required : ClientAuth::optional;
-        if (o.ca_file.empty() && o.ca_dir.empty())
+        const bool raw_keys_only = !o.trusted_raw_public_keys.empty() && o.ca_file.empty() && o.ca_dir.empty();
+        if (o.ca_file.empty() && o.ca_dir.empty() && !raw_keys_only)
             return {nullptr, "client authentication needs --CAfile (the CA that issued client certificates)"};
+        if (!raw_keys_only) {
+            auto verifier = make_verifier(o, true, &failure);
+            if (!verifier.ok()) return {nullptr, "client trust store: " + describe(verifier.error(), failure)};
+            c->client_verifier = *verifier;
+        }
+    } else if (!o.trusted_raw_public_keys.empty() && (!o.ca_file.empty() || !o.ca_dir.empty())) {
+        // Raw client keys plus X.509 client certificates from the CA.
         auto verifier = make_verifier(o, true, &failure);
         if (!verifier.ok()) return {nullptr, "client trust store: " + describe(verifier.error(), failure)};
         c->client_verifier = *verifier;

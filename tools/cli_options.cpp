@@ -120,6 +120,9 @@ Client options:
                          certificate, and only this key (PEM PUBLIC KEY, DER
                          SubjectPublicKeyInfo, or the private key file); repeatable.
                          X.509 certificates are then refused (unsupported_certificate)
+  --raw-public-key       with --key (and optionally --cert): offer the public key of --key
+                         as a raw public key client credential (RFC 7250
+                         client_certificate_type) when the server asks for one
   --key-update           send a KeyUpdate (update_requested) right after the handshake
   --no-middlebox-compat  do not use middlebox compatibility mode (RFC 8446 D.4)
   --reconnect            connect once to obtain a session ticket, close, then connect
@@ -153,6 +156,11 @@ Server options:
                          serve every other name
   --raw-public-key       present the public key of --key as a raw public key (RFC 7250)
                          to clients that accept one; the others get --cert
+  --trust-raw-public-key FILE
+                         authenticate clients by raw public key (RFC 7250
+                         client_certificate_type): only the keys listed (repeatable) are
+                         accepted; required unless --request-client; with --CAfile,
+                         X.509 client certificates are accepted too
   --force-hrr            always answer the first ClientHello with a HelloRetryRequest
   --hrr-cookie           put a cookie in HelloRetryRequests
   --no-tickets           issue no session tickets (default: one stateless ticket per

@@ -37,6 +37,25 @@ std::string apply_client_raw_public_keys(const CliOptions& o, ClientConfig& c) {
     return {};
 }
 
+std::string apply_server_raw_public_keys(const CliOptions& o, ServerConfig& c) {
+    if (o.trusted_raw_public_keys.empty()) return {};
+    std::vector<Bytes> keys;
+    for (const auto& path : o.trusted_raw_public_keys) {
+        auto spki = trusted_key_from_file(path);
+        if (!spki.ok()) return "--trust-raw-public-key " + describe(path, spki.error());
+        keys.push_back(std::move(spki).value());
+    }
+    auto verifier = pinned_raw_public_keys(std::move(keys));
+    if (!verifier.ok()) return "--trust-raw-public-key: " + std::string(verifier.error().what);
+    c.client_raw_public_key_verifier = *verifier;
+    c.client_auth = o.request_client ? ClientAuth::optional : ClientAuth::required;
+    const bool x509_too = !o.ca_file.empty() || !o.ca_dir.empty();
+    c.client_certificate_types = x509_too
+                                     ? std::vector<CertificateType>{CertificateType::raw_public_key, CertificateType::x509}
+                                     : std::vector<CertificateType>{CertificateType::raw_public_key};
+    return {};
+}
+
 std::string attach_raw_public_key(const CliOptions& o, std::shared_ptr<const CertifiedKey>& key) {
     if (!o.raw_public_key) return {};
     if (!key) {

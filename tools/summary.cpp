@@ -21,6 +21,7 @@ std::string negotiated_summary(const Negotiated& n, Side side) {
     if (side == Side::server && n.client_authenticated) s += " client-auth=yes";
     // RFC 7250, only when used: the server authenticated with a raw public key.
     if (n.server_certificate_type == CertificateType::raw_public_key) s += " server-cert-type=raw-public-key";
+    if (n.client_certificate_type == CertificateType::raw_public_key) s += " client-cert-type=raw-public-key";
     // RFC 8879, only when it was used: how the peer's / our Certificate travelled.
     if (n.peer_certificate_compression)
         s += " peer-cert-compression=" + std::string(to_string(*n.peer_certificate_compression));

@@ -52,6 +52,8 @@ struct ClientConfig {
     /// Required: there is no way to skip verification by leaving this empty.
     std::shared_ptr<CertVerifier> verifier;
     /// Presented when the server asks for a certificate (RFC 8446 §4.4.2).
+    /// When it holds a raw_public_key the client offers that too (RFC 7250
+    /// client_certificate_type) and sends it if the server chooses it.
     std::shared_ptr<const CertifiedKey> client_certificate;
     /// What the server may authenticate with, in preference order (RFC 7250
     /// server_certificate_type). The default, X.509 only, sends no extension.
@@ -130,6 +132,16 @@ struct ServerConfig {
     bool alpn_client_preference = false;
     std::shared_ptr<ServerCertResolver> cert_resolver;
     ClientAuth client_auth = ClientAuth::none;
+    /// Client credentials accepted when client_auth is on (RFC 7250 §4.2,
+    /// client_certificate_type), in our preference order. Listing
+    /// CertificateType::raw_public_key needs client_raw_public_key_verifier
+    /// (raw keys are checked by it even when deferred.verify_peer is set);
+    /// the default, X.509 only, answers no extension and the client sends
+    /// its chain.
+    std::vector<CertificateType> client_certificate_types = {CertificateType::x509};
+    /// Decides which client raw public keys are trusted (e.g.
+    /// pinned_raw_public_keys()).
+    std::shared_ptr<RawPublicKeyVerifier> client_raw_public_key_verifier;
     std::shared_ptr<CertVerifier> client_verifier;  ///< required unless client_auth == none
     /// DER distinguished names sent as certificate_authorities in every
     /// CertificateRequest (RFC 8446 §4.2.4), e.g. from

@@ -76,9 +76,11 @@ struct Negotiated {
     std::string server_name;
     std::vector<Bytes> peer_certificates;
     /// RFC 7250: what the server's Certificate carried (x509 also when no
-    /// Certificate was sent, as on resumption), and on the client, the
-    /// server's SubjectPublicKeyInfo when that was a raw public key.
+    /// Certificate was sent, as on resumption), what the client's carries
+    /// (client_certificate_type), and the peer's SubjectPublicKeyInfo when
+    /// its Certificate was a raw public key.
     CertificateType server_certificate_type = CertificateType::x509;
+    CertificateType client_certificate_type = CertificateType::x509;
     Bytes peer_raw_public_key;
     bool hello_retry = false;
     bool resumed = false;  ///< the handshake used a resumption PSK

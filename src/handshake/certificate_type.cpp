@@ -79,6 +79,51 @@ Result<CertificateTypeChoice> choose_server_certificate_type(const msg::Extensio
     return Error{Alert::unsupported_certificate, "no server certificate type in common with the client"};
 }
 
+std::optional<Bytes> client_certificate_type_offer(const CertifiedKey* key) {
+    if (key == nullptr || key->raw_public_key.empty()) return std::nullopt;
+    std::vector<std::uint8_t> codes{msg::kCertificateTypeRawPublicKey};
+    if (!key->chain.empty()) codes.push_back(msg::kCertificateTypeX509);
+    return msg::encode_certificate_types(codes);
+}
+
+Result<CertificateType> client_certificate_type_selected(const msg::Extensions& ee, const CertifiedKey* key) {
+    const auto* ext = msg::find_extension(ee, msg::ExtensionType::client_certificate_type);
+    if (!ext) return CertificateType::x509;
+    if (!client_certificate_type_offer(key))
+        return Error{Alert::unsupported_extension, "server answered a client_certificate_type not offered"};
+    QTLS_ASSIGN_OR_RETURN(std::uint8_t code, msg::decode_certificate_type_selected(ext->body));
+    auto type = known_type(code);
+    if (!type || !can_present(*key, *type))
+        return Error{Alert::illegal_parameter, "server selected a client certificate type not offered"};
+    return *type;
+}
+
+Status validate_client_certificate_types(const ServerConfig& c) {
+    const auto& types = c.client_certificate_types;
+    if (types.empty()) return Error{Alert::internal_error, "config: client_certificate_types is empty"};
+    for (auto it = types.begin(); it != types.end(); ++it) {
+        if (*it != CertificateType::x509 && *it != CertificateType::raw_public_key)
+            return Error{Alert::internal_error, "config: unknown client certificate type"};
+        if (std::find(std::next(it), types.end(), *it) != types.end())
+            return Error{Alert::internal_error, "config: client certificate type listed twice"};
+    }
+    if (contains(types, CertificateType::raw_public_key) && !c.client_raw_public_key_verifier)
+        return Error{Alert::internal_error, "config: raw public keys accepted without client_raw_public_key_verifier"};
+    return {};
+}
+
+Result<CertificateTypeChoice> choose_client_certificate_type(const msg::Extensions& ch,
+                                                            const std::vector<CertificateType>& accepted) {
+    const auto* ext = msg::find_extension(ch, msg::ExtensionType::client_certificate_type);
+    if (!ext) return CertificateTypeChoice{};  // X.509, nothing to answer
+    QTLS_ASSIGN_OR_RETURN(auto codes, msg::decode_certificate_types(ext->body));
+    for (CertificateType type : accepted)
+        if (std::find(codes.begin(), codes.end(), static_cast<std::uint8_t>(type)) != codes.end())
+            return CertificateTypeChoice{type, true};
+    // RFC 7250 §4.2: no certificate type in common.
+    return Error{Alert::unsupported_certificate, "no client certificate type in common with the client"};
+}
+
 void fill_certificate_entries(const CertifiedKey& key, CertificateType type, msg::Certificate& out) {
     if (type == CertificateType::raw_public_key) {
         out.entries.push_back({key.raw_public_key, {}});

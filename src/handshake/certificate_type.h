@@ -38,6 +38,25 @@ struct CertificateTypeChoice {
 Result<CertificateTypeChoice> choose_server_certificate_type(const msg::Extensions& client_hello,
                                                             const CertifiedKey& key);
 
+// Client authentication with raw public keys (RFC 7250 §4.1, §4.2), the
+// mirror image of the server's certificate type:
+// Client: the client_certificate_type body listing what `key` can present
+// (raw public key first), or nullopt when that is X.509 alone or no key.
+std::optional<Bytes> client_certificate_type_offer(const CertifiedKey* key);
+// Client: the type the server chose for our certificate in
+// EncryptedExtensions (X.509 when it sent none). A choice we did not offer
+// is illegal_parameter.
+Result<CertificateType> client_certificate_type_selected(const msg::Extensions& encrypted_extensions,
+                                                         const CertifiedKey* key);
+// Server config: the accepted client types, without duplicates, with a raw
+// public key verifier when raw keys are accepted.
+Status validate_client_certificate_types(const ServerConfig& config);
+// Server: the first type of `accepted` (our preference) that the client
+// listed; answered in EncryptedExtensions only when the client sent the
+// extension. No type in common is unsupported_certificate.
+Result<CertificateTypeChoice> choose_client_certificate_type(const msg::Extensions& client_hello,
+                                                            const std::vector<CertificateType>& accepted);
+
 // The Certificate message for `key` as `type` (RFC 8446 §4.4.2: a raw
 // public key is one CertificateEntry holding the SubjectPublicKeyInfo).
 void fill_certificate_entries(const CertifiedKey& key, CertificateType type, msg::Certificate& out);

@@ -98,6 +98,8 @@ Status ClientEngine::build_client_hello() {
         put(exts, ExtensionType::compress_certificate, compress_certificate_offer(config_->certificate_compression));
     if (auto offer = server_certificate_type_offer(config_->server_certificate_types))
         put(exts, ExtensionType::server_certificate_type, std::move(*offer));
+    if (auto offer = client_certificate_type_offer(config_->client_certificate.get()))
+        put(exts, ExtensionType::client_certificate_type, std::move(*offer));
     if (is_quic()) put(exts, ExtensionType::quic_transport_parameters, options_.quic_transport_parameters);
     // Stapling requests (RFC 8446 §4.4.2.1) and our trust anchors (§4.2.4).
     if (config_->request_ocsp_staple) put(exts, ExtensionType::status_request, msg::encode_status_request_ocsp());
@@ -424,6 +426,9 @@ Status ClientEngine::on_encrypted_extensions(const msg::RawMessage& m) {
     if (const auto* rsl = msg::find_extension(ee.extensions, ExtensionType::record_size_limit)) {
         QTLS_ASSIGN_OR_RETURN(negotiated_.peer_record_size_limit, msg::decode_record_size_limit(rsl->body));
     }
+    // RFC 7250 §4.2: the credential our Certificate carries if one is requested.
+    QTLS_ASSIGN_OR_RETURN(negotiated_.client_certificate_type,
+                          client_certificate_type_selected(ee.extensions, config_->client_certificate.get()));
     if (!psk_accepted_) {  // RFC 7250 §4.2: which credential the Certificate will carry
         QTLS_ASSIGN_OR_RETURN(negotiated_.server_certificate_type,
                               server_certificate_type_selected(ee.extensions, config_->server_certificate_types));
@@ -541,9 +546,8 @@ Status ClientEngine::send_client_certificate(std::function<Status()> then) {
     cert.context = cert_request_->context;
     std::optional<SignatureScheme> scheme;
     const auto& key = config_->client_certificate;
-    QTLS_ASSIGN_OR_RETURN(scheme, client_certificate_scheme(*cert_request_));
-    if (scheme)
-        for (const auto& der : key->chain) cert.entries.push_back({der, {}});
+    QTLS_ASSIGN_OR_RETURN(scheme, client_certificate_scheme(*cert_request_, negotiated_.client_certificate_type));
+    if (scheme) fill_certificate_entries(*key, negotiated_.client_certificate_type, cert);
     QTLS_ASSIGN_OR_RETURN(Bytes certificate, certificate_message_to_send(cert, config_->certificate_compression,
                                                                          cert_request_->extensions,
                                                                          negotiated_.own_certificate_compression));

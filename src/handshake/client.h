@@ -50,7 +50,8 @@ private:
     Status on_post_handshake_certificate_request(const msg::RawMessage& m);
     // The scheme our client certificate signs with for `cr`; nullopt when we
     // have no certificate the server can accept (then an empty Certificate).
-    Result<std::optional<SignatureScheme>> client_certificate_scheme(const msg::CertificateRequest& cr) const;
+    Result<std::optional<SignatureScheme>> client_certificate_scheme(const msg::CertificateRequest& cr,
+                                                                     CertificateType type) const;
     Status check_server_extensions_solicited(const msg::Extensions& exts) const;
     Result<std::unique_ptr<KeyShare>> make_key_share(NamedGroup group) const;
     void offer_stored_session();

@@ -44,6 +44,13 @@ Status validate_external_psk(const ExternalPsk& p) {
     if (!suite_info(p.suite)) return Error{Alert::internal_error, "config: external PSK with an unknown cipher suite"};
     return {};
 }
+// RFC 8446 §4: a handshake message body is at most 2^24 - 1 bytes; 0 would
+// refuse every message.
+Status validate_max_handshake_message_size(std::size_t n) {
+    if (n == 0 || n > 0xffffff)
+        return Error{Alert::internal_error, "config: max_handshake_message_size must be 1..2^24-1"};
+    return {};
+}
 }  // namespace
 
 Status validate(const ClientConfig& c) {
@@ -64,6 +71,7 @@ Status validate(const ClientConfig& c) {
             return Error{Alert::internal_error, "config: key share group not in supported groups"};
     if (c.record_size_limit != 0 && c.record_size_limit < 64)
         return Error{Alert::internal_error, "config: record_size_limit below 64 (RFC 8449)"};
+    QTLS_TRY(validate_max_handshake_message_size(c.max_handshake_message_size));
     return {};
 }
 
@@ -73,10 +81,15 @@ Status validate(const ServerConfig& c) {
         return Error{Alert::internal_error, "config: server has no certificate (and no external PSKs)"};
     QTLS_TRY(handshake::validate_certificate_compression(c.certificate_compression));
     if (c.ticket_lifetime_s > 604800) return Error{Alert::internal_error, "config: ticket lifetime above 7 days (RFC 8446 §4.6.1)"};
-    if (c.client_auth != ClientAuth::none && !c.client_verifier && !c.deferred.verify_peer)
+    QTLS_TRY(handshake::validate_client_certificate_types(c));
+    // RFC 7250: a server that accepts client raw public keys only needs no X.509 verifier.
+    const bool accepts_x509 = std::find(c.client_certificate_types.begin(), c.client_certificate_types.end(),
+                                        CertificateType::x509) != c.client_certificate_types.end();
+    if (c.client_auth != ClientAuth::none && accepts_x509 && !c.client_verifier && !c.deferred.verify_peer)
         return Error{Alert::internal_error, "config: client authentication needs a client verifier"};
     if (c.record_size_limit != 0 && c.record_size_limit < 64)
         return Error{Alert::internal_error, "config: record_size_limit below 64 (RFC 8449)"};
+    QTLS_TRY(validate_max_handshake_message_size(c.max_handshake_message_size));
     return {};
 }
 

@@ -32,10 +32,13 @@ constexpr std::size_t kPostHandshakeContextLength = 32;
 
 // ---- client ----
 
-Result<std::optional<SignatureScheme>> ClientEngine::client_certificate_scheme(
-    const msg::CertificateRequest& cr) const {
+Result<std::optional<SignatureScheme>> ClientEngine::client_certificate_scheme(const msg::CertificateRequest& cr,
+                                                                               CertificateType type) const {
     const auto& key = config_->client_certificate;
-    if (!key || !key->key || key->chain.empty()) return std::optional<SignatureScheme>{};
+    const bool can_present = key && key->key &&
+                             (type == CertificateType::raw_public_key ? !key->raw_public_key.empty()
+                                                                      : !key->chain.empty());
+    if (!can_present) return std::optional<SignatureScheme>{};
     // CertificateRequest::decode guarantees signature_algorithms (§4.3.2).
     std::vector<std::uint16_t> server_schemes;
     if (const auto* sa = msg::find_extension(cr.extensions, msg::ExtensionType::signature_algorithms)) {
@@ -55,7 +58,9 @@ Status ClientEngine::on_post_handshake_certificate_request(const msg::RawMessage
     if (const auto* ca = msg::find_extension(cr.extensions, msg::ExtensionType::certificate_authorities)) {
         QTLS_ASSIGN_OR_RETURN(negotiated_.peer_certificate_authorities, msg::decode_certificate_authorities(ca->body));
     }
-    QTLS_ASSIGN_OR_RETURN(std::optional<SignatureScheme> scheme, client_certificate_scheme(cr));
+    // Post-handshake answers carry X.509: the server's post-handshake path
+    // verifies chains only (raw keys are negotiated for the handshake).
+    QTLS_ASSIGN_OR_RETURN(std::optional<SignatureScheme> scheme, client_certificate_scheme(cr, CertificateType::x509));
 
     Bytes exchange(m.full.begin(), m.full.end());  // handshake context: the transcript, then these messages
     Bytes flight;

@@ -185,6 +185,11 @@ Result<ServerEngine::Selection> ServerEngine::select(const msg::ClientHello& ch,
     if (const auto* ca = msg::find_extension(ch.extensions, ExtensionType::certificate_authorities)) {
         QTLS_ASSIGN_OR_RETURN(sel.certificate_authorities, msg::decode_certificate_authorities(ca->body));
     }
+    // RFC 7250 §4.2: the client's credential type, when we will ask for one.
+    if (config_->client_auth != ClientAuth::none) {
+        QTLS_ASSIGN_OR_RETURN(sel.client_certificate_type,
+                              choose_client_certificate_type(ch.extensions, config_->client_certificate_types));
+    }
     ClientHelloInfo info{sel.server_name, {}, client_alpn, sel.certificate_authorities};
     std::vector<SignatureScheme> typed_schemes;
     for (auto s : client_schemes) typed_schemes.push_back(static_cast<SignatureScheme>(s));
@@ -487,6 +492,11 @@ Status ServerEngine::send_server_flight(const msg::ClientHello& ch, const Select
     if (sel.sni_received) put(ee.extensions, ExtensionType::server_name, msg::encode_server_name_ack());
     if (!sel.alpn.empty()) put(ee.extensions, ExtensionType::alpn, msg::encode_alpn_server(sel.alpn));
     if (sel.early_data_accepted) put(ee.extensions, ExtensionType::early_data, msg::encode_early_data());
+    if (!sel.resumed && sel.client_certificate_type.answer) {  // RFC 7250 §4.2, only with a CertificateRequest
+        negotiated_.client_certificate_type = sel.client_certificate_type.type;
+        put(ee.extensions, ExtensionType::client_certificate_type,
+            msg::encode_certificate_type_selected(static_cast<std::uint8_t>(sel.client_certificate_type.type)));
+    }
     if (!sel.resumed && sel.certificate_type.answer) {  // RFC 7250 §4.2
         negotiated_.server_certificate_type = sel.certificate_type.type;
         put(ee.extensions, ExtensionType::server_certificate_type,
@@ -591,6 +601,15 @@ Status ServerEngine::on_client_certificate(const msg::RawMessage& m) {
             return Error{Alert::certificate_required, "client sent no certificate"};
         transcript_.add(m.full);
         state_ = WaitFinished{};
+        return {};
+    }
+    if (negotiated_.client_certificate_type == CertificateType::raw_public_key) {
+        // RFC 7250: one SubjectPublicKeyInfo, trusted only if the verifier knows it.
+        QTLS_ASSIGN_OR_RETURN(Bytes spki, raw_public_key_from_certificate(cert));
+        QTLS_TRY(config_->client_raw_public_key_verifier->verify(spki, {}));
+        negotiated_.peer_raw_public_key = spki;
+        transcript_.add(m.full);
+        state_ = WaitCertificateVerify{std::move(spki)};
         return {};
     }
     if (cert.entries.size() > kMaxCertificateChainLength)

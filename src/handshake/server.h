@@ -45,6 +45,7 @@ private:
         SignatureScheme scheme{};
         std::shared_ptr<const CertifiedKey> certificate;
         CertificateTypeChoice certificate_type;  // RFC 7250: X.509 or raw public key
+        CertificateTypeChoice client_certificate_type;  // what the client's Certificate will carry
         std::string alpn;
         std::string server_name;
         bool sni_received = false;

@@ -153,5 +153,78 @@ TEST(RawPublicKey, SignatureByAnotherKeyIsDecryptError) {
     EXPECT_EQ(r.client.alert->alert, Alert::decrypt_error);
 }
 
+// ---- client authentication with raw public keys (client_certificate_type) ----
+
+// A server asking for client certificates and accepting `types` from
+// clients, with the client's raw key pinned.
+struct ClientRpkPair : RpkPair {
+    ClientRpkPair(std::shared_ptr<const CertifiedKey> client_key, std::vector<CertificateType> types,
+                  const Bytes& trusted_client_key)
+        : RpkPair(dual_key(KeyType::ecdsa_p256), spki_of(KeyType::ecdsa_p256)) {
+        client->client_certificate = std::move(client_key);
+        server->client_auth = ClientAuth::required;
+        server->client_certificate_types = std::move(types);
+        server->client_raw_public_key_verifier = pinned_raw_public_keys({trusted_client_key}).value();
+        server->client_verifier = test_pki().verifier();
+    }
+};
+
+std::shared_ptr<const CertifiedKey> raw_only_key(KeyType type) {
+    auto k = std::make_shared<CertifiedKey>();
+    k->key = test_pki().leaf(type)->key;
+    k->raw_public_key = spki_of(type);
+    return k;
+}
+
+TEST(RawPublicKeyClientAuth, ClientAuthenticatesWithItsKey) {
+    ClientRpkPair p(raw_only_key(KeyType::ed25519), {CertificateType::raw_public_key}, spki_of(KeyType::ed25519));
+    auto r = p.run();
+    ASSERT_TRUE(r.ok) << (r.client.alert ? r.client.alert->reason : r.server.alert ? r.server.alert->reason : "");
+    const Negotiated& s = p.server_engine->negotiated();
+    EXPECT_EQ(s.client_certificate_type, CertificateType::raw_public_key);
+    EXPECT_EQ(p.client_engine->negotiated().client_certificate_type, CertificateType::raw_public_key);
+    EXPECT_TRUE(s.client_authenticated);
+    EXPECT_EQ(s.peer_raw_public_key, spki_of(KeyType::ed25519));
+    EXPECT_TRUE(s.peer_certificates.empty());
+}
+
+TEST(RawPublicKeyClientAuth, UnknownClientKeyIsBadCertificate) {
+    ClientRpkPair p(raw_only_key(KeyType::ed25519), {CertificateType::raw_public_key}, spki_of(KeyType::ecdsa_p256));
+    auto r = p.run();
+    EXPECT_FALSE(r.ok);
+    ASSERT_TRUE(r.server.alert.has_value());
+    EXPECT_EQ(r.server.alert->alert, Alert::bad_certificate);
+}
+
+TEST(RawPublicKeyClientAuth, ServerPreferringX509GetsTheChain) {
+    ClientRpkPair p(dual_key(KeyType::ecdsa_p256), {CertificateType::x509, CertificateType::raw_public_key},
+                    spki_of(KeyType::ecdsa_p256));
+    auto r = p.run();
+    ASSERT_TRUE(r.ok) << (r.client.alert ? r.client.alert->reason : r.server.alert ? r.server.alert->reason : "");
+    const Negotiated& s = p.server_engine->negotiated();
+    EXPECT_EQ(s.client_certificate_type, CertificateType::x509);
+    EXPECT_EQ(s.peer_certificates.size(), 1u);
+    EXPECT_TRUE(s.client_authenticated);
+}
+
+TEST(RawPublicKeyClientAuth, NoTypeInCommonIsUnsupportedCertificate) {
+    // The client can present only a raw key; the server takes only X.509.
+    ClientRpkPair p(raw_only_key(KeyType::ecdsa_p256), {CertificateType::x509}, spki_of(KeyType::ecdsa_p256));
+    auto r = p.run();
+    EXPECT_FALSE(r.ok);
+    ASSERT_TRUE(r.server.alert.has_value());
+    EXPECT_EQ(r.server.alert->alert, Alert::unsupported_certificate);
+}
+
+TEST(RawPublicKeyClientAuth, RawKeysWithoutAVerifierAreAConfigError) {
+    ServerConfig config;
+    config.cert_resolver = single_cert_resolver(test_pki().leaf(KeyType::ecdsa_p256));
+    config.client_auth = ClientAuth::required;
+    config.client_certificate_types = {CertificateType::raw_public_key};
+    EXPECT_FALSE(validate(config).ok());
+    config.client_raw_public_key_verifier = pinned_raw_public_keys({spki_of(KeyType::ecdsa_p256)}).value();
+    EXPECT_TRUE(validate(config).ok());  // no X.509 verifier needed for raw keys only
+}
+
 }  // namespace
 }  // namespace qtls::test

@@ -390,6 +390,70 @@ TEST_F(GnutlsTcp, GnutlsCliGetsQtlsRawPublicKey) {
     EXPECT_TRUE(wait_for_log(log_, "Handshake was completed", peer_)) << slurp(log_);
 }
 
+// ---- raw public keys as client credentials (client_certificate_type) ----
+
+// gnutls-cli authenticates with a raw key that the qtls server pins: here
+// the check that matters (the pin) runs on our side.
+TEST_F(GnutlsTcp, GnutlsCliAuthenticatesToQtlsWithARawPublicKey) {
+    auto cfg = std::make_shared<ServerConfig>();
+    cfg->cert_resolver = single_cert_resolver(test_pki().leaf(KeyType::ecdsa_p256));
+    cfg->client_auth = ClientAuth::required;
+    cfg->client_certificate_types = {CertificateType::raw_public_key};
+    cfg->client_raw_public_key_verifier = pinned_raw_public_keys({spki(KeyType::ed25519)}).value();
+    listener_ = listen_tcp(port_);
+    ASSERT_GE(listener_, 0);
+    log_ = dir_ / "gnutls-cli-client-rpk.log";
+    std::ofstream(dir_ / "client-rpk.in") << "";
+    peer_ = spawn_logged({"gnutls-cli", "-p", std::to_string(port_), "127.0.0.1", "--priority",
+                          std::string(kTls13Only) + ":-CTYPE-CLI-ALL:+CTYPE-CLI-RAWPK", "--rawpkkeyfile",
+                          file("ed25519.key"), "--rawpkfile", file("ed25519.pub"), "--no-ca-verification"},
+                         log_, dir_ / "client-rpk.in");
+    ASSERT_GT(peer_, 0);
+    pollfd p{listener_, POLLIN, 0};
+    ASSERT_EQ(::poll(&p, 1, kIoTimeoutMs), 1) << slurp(log_);
+    fd_ = accept(listener_, nullptr, nullptr);
+    auto conn = record::Connection::server(cfg).value();
+    Wire w;
+    w.fd = fd_;
+    Status hs = w.handshake(conn);
+    ASSERT_TRUE(hs.ok()) << hs.error().what << "\n" << slurp(log_);
+    const Negotiated& n = conn.negotiated();
+    EXPECT_EQ(n.client_certificate_type, CertificateType::raw_public_key);
+    EXPECT_EQ(n.peer_raw_public_key, spki(KeyType::ed25519));
+    EXPECT_TRUE(n.client_authenticated);
+    EXPECT_EQ(n.peer_signature_scheme, SignatureScheme::ed25519);
+    EXPECT_TRUE(wait_for_log(log_, "Handshake was completed", peer_)) << slurp(log_);
+}
+
+// The qtls client presents a raw key to gnutls-serv, which asks for one.
+// gnutls-serv 3.7.9 cannot be told which raw client keys to trust (its
+// --verify-client-cert treats the key as a certificate and fails), so it
+// only requires one; what it reports shows the key crossed the wire and
+// that it checked our CertificateVerify with it.
+TEST_F(GnutlsTcp, QtlsClientAuthenticatesToGnutlsServWithARawPublicKey) {
+    start_gnutls_serv({"--priority", std::string(kTls13Only) + ":+CTYPE-CLI-RAWPK", "--x509certfile",
+                       file("ecdsa_p256.pem"), "--x509keyfile", file("ecdsa_p256.key"), "--require-client-cert"});
+    auto cfg = client_config();
+    auto credential = std::make_shared<CertifiedKey>();
+    credential->key = test_pki().leaf(KeyType::ed25519)->key;
+    credential->raw_public_key = spki(KeyType::ed25519);
+    cfg->client_certificate = credential;
+    auto conn = record::Connection::client(cfg, ClientOptions{"localhost", Transport::tcp, {}}).value();
+    Wire w;
+    w.fd = fd_ = connect_tcp(port_);
+    ASSERT_GE(fd_, 0);
+    Status hs = w.handshake(conn);
+    ASSERT_TRUE(hs.ok()) << hs.error().what;
+    EXPECT_EQ(conn.negotiated().client_certificate_type, CertificateType::raw_public_key);
+    ASSERT_TRUE(conn.write(as_bytes("client raw key\n")).ok());
+    ASSERT_TRUE(w.flush(conn).ok());
+    while (w.plaintext.size() < 15 && w.receive(conn)) {
+    }
+    EXPECT_EQ(std::string(w.plaintext.begin(), w.plaintext.end()), "client raw key\n");
+    EXPECT_TRUE(wait_for_log(log_, "- Certificate type: Raw Public Key", peer_)) << slurp(log_);
+    EXPECT_TRUE(wait_for_log(log_, "- Client Signature: EdDSA-Ed25519", peer_)) << slurp(log_);
+}
+
 // ---- record_size_limit (RFC 8449) ----
 
 Bytes payload() {
