@@ -19,10 +19,9 @@ Result<Bytes> trusted_key_from_file(const std::string& path) {
     return spki.error();
 }
 
-}  // namespace
-
-std::string apply_client_raw_public_keys(const CliOptions& o, ClientConfig& c) {
-    if (o.trusted_raw_public_keys.empty()) return {};
+// The --trust-raw-public-key keys as a pinning verifier; an error message
+// naming the file, or "".
+std::string trusted_keys_verifier(const CliOptions& o, std::shared_ptr<RawPublicKeyVerifier>& out) {
     std::vector<Bytes> keys;
     for (const auto& path : o.trusted_raw_public_keys) {
         auto spki = trusted_key_from_file(path);
@@ -31,23 +30,23 @@ std::string apply_client_raw_public_keys(const CliOptions& o, ClientConfig& c) {
     }
     auto verifier = pinned_raw_public_keys(std::move(keys));
     if (!verifier.ok()) return "--trust-raw-public-key: " + std::string(verifier.error().what);
+    out = *verifier;
+    return {};
+}
+
+}  // namespace
+
+std::string apply_client_raw_public_keys(const CliOptions& o, ClientConfig& c) {
+    if (o.trusted_raw_public_keys.empty()) return {};
+    if (auto err = trusted_keys_verifier(o, c.server_raw_public_key_verifier); !err.empty()) return err;
     // Pinning a key means only that key authenticates the server.
     c.server_certificate_types = {CertificateType::raw_public_key};
-    c.server_raw_public_key_verifier = *verifier;
     return {};
 }
 
 std::string apply_server_raw_public_keys(const CliOptions& o, ServerConfig& c) {
     if (o.trusted_raw_public_keys.empty()) return {};
-    std::vector<Bytes> keys;
-    for (const auto& path : o.trusted_raw_public_keys) {
-        auto spki = trusted_key_from_file(path);
-        if (!spki.ok()) return "--trust-raw-public-key " + describe(path, spki.error());
-        keys.push_back(std::move(spki).value());
-    }
-    auto verifier = pinned_raw_public_keys(std::move(keys));
-    if (!verifier.ok()) return "--trust-raw-public-key: " + std::string(verifier.error().what);
-    c.client_raw_public_key_verifier = *verifier;
+    if (auto err = trusted_keys_verifier(o, c.client_raw_public_key_verifier); !err.empty()) return err;
     c.client_auth = o.request_client ? ClientAuth::optional : ClientAuth::required;
     const bool x509_too = !o.ca_file.empty() || !o.ca_dir.empty();
     c.client_certificate_types = x509_too

@@ -24,18 +24,23 @@ bool can_present(const CertifiedKey& key, CertificateType t) {
     return t == CertificateType::x509 ? !key.chain.empty() : !key.raw_public_key.empty();
 }
 
+// A list of accepted certificate types: not empty, known types, each once.
+Status validate_type_list(const std::vector<CertificateType>& types) {
+    if (types.empty()) return Error{Alert::internal_error, "config: an accepted certificate type list is empty"};
+    for (auto it = types.begin(); it != types.end(); ++it) {
+        if (*it != CertificateType::x509 && *it != CertificateType::raw_public_key)
+            return Error{Alert::internal_error, "config: unknown certificate type"};
+        if (std::find(std::next(it), types.end(), *it) != types.end())
+            return Error{Alert::internal_error, "config: certificate type listed twice"};
+    }
+    return {};
+}
+
 }  // namespace
 
 Status validate_server_certificate_types(const ClientConfig& c) {
-    const auto& types = c.server_certificate_types;
-    if (types.empty()) return Error{Alert::internal_error, "config: server_certificate_types is empty"};
-    for (auto it = types.begin(); it != types.end(); ++it) {
-        if (*it != CertificateType::x509 && *it != CertificateType::raw_public_key)
-            return Error{Alert::internal_error, "config: unknown server certificate type"};
-        if (std::find(std::next(it), types.end(), *it) != types.end())
-            return Error{Alert::internal_error, "config: server certificate type listed twice"};
-    }
-    if (contains(types, CertificateType::raw_public_key) && !c.server_raw_public_key_verifier)
+    QTLS_TRY(validate_type_list(c.server_certificate_types));
+    if (contains(c.server_certificate_types, CertificateType::raw_public_key) && !c.server_raw_public_key_verifier)
         return Error{Alert::internal_error, "config: raw public keys accepted without server_raw_public_key_verifier"};
     return {};
 }
@@ -99,15 +104,8 @@ Result<CertificateType> client_certificate_type_selected(const msg::Extensions& 
 }
 
 Status validate_client_certificate_types(const ServerConfig& c) {
-    const auto& types = c.client_certificate_types;
-    if (types.empty()) return Error{Alert::internal_error, "config: client_certificate_types is empty"};
-    for (auto it = types.begin(); it != types.end(); ++it) {
-        if (*it != CertificateType::x509 && *it != CertificateType::raw_public_key)
-            return Error{Alert::internal_error, "config: unknown client certificate type"};
-        if (std::find(std::next(it), types.end(), *it) != types.end())
-            return Error{Alert::internal_error, "config: client certificate type listed twice"};
-    }
-    if (contains(types, CertificateType::raw_public_key) && !c.client_raw_public_key_verifier)
+    QTLS_TRY(validate_type_list(c.client_certificate_types));
+    if (contains(c.client_certificate_types, CertificateType::raw_public_key) && !c.client_raw_public_key_verifier)
         return Error{Alert::internal_error, "config: raw public keys accepted without client_raw_public_key_verifier"};
     return {};
 }
