@@ -21,6 +21,14 @@ std::shared_ptr<const CertifiedKey> dual_key(KeyType type) {
     return k;
 }
 
+// The same key with no certificate at all.
+std::shared_ptr<const CertifiedKey> raw_only_key(KeyType type) {
+    auto k = std::make_shared<CertifiedKey>();
+    k->key = test_pki().leaf(type)->key;
+    k->raw_public_key = spki_of(type);
+    return k;
+}
+
 struct RpkPair {
     std::shared_ptr<ClientConfig> client = std::make_shared<ClientConfig>();
     std::shared_ptr<ServerConfig> server = std::make_shared<ServerConfig>();
@@ -48,13 +56,10 @@ class RawPublicKeyHandshake : public ::testing::TestWithParam<std::tuple<KeyType
 // Both key types the brief names, with the server holding a certificate too
 // (dual) or nothing but the raw key.
 TEST_P(RawPublicKeyHandshake, ServerAuthenticatesWithItsKey) {
-    auto [type, dual] = GetParam();
-    auto key = dual ? dual_key(type) : [&] {
-        auto k = std::make_shared<CertifiedKey>();
-        k->key = test_pki().leaf(type)->key;
-        k->raw_public_key = spki_of(type);
-        return std::shared_ptr<const CertifiedKey>(k);
-    }();
+    // Plain variables, not a structured binding: clang 14 cannot capture those in a lambda.
+    const KeyType type = std::get<0>(GetParam());
+    const bool dual = std::get<1>(GetParam());
+    auto key = dual ? dual_key(type) : raw_only_key(type);
     RpkPair p(key, spki_of(type));
     auto r = p.run();
     ASSERT_TRUE(r.ok) << (r.client.alert ? r.client.alert->reason : r.server.alert ? r.server.alert->reason : "");
@@ -168,13 +173,6 @@ struct ClientRpkPair : RpkPair {
         server->client_verifier = test_pki().verifier();
     }
 };
-
-std::shared_ptr<const CertifiedKey> raw_only_key(KeyType type) {
-    auto k = std::make_shared<CertifiedKey>();
-    k->key = test_pki().leaf(type)->key;
-    k->raw_public_key = spki_of(type);
-    return k;
-}
 
 TEST(RawPublicKeyClientAuth, ClientAuthenticatesWithItsKey) {
     ClientRpkPair p(raw_only_key(KeyType::ed25519), {CertificateType::raw_public_key}, spki_of(KeyType::ed25519));
